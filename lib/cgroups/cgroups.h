@@ -1,0 +1,74 @@
+/* cgroups.h: the container's control group on cgroup v1, v2 and hybrid hosts (v1 controllers
+   plus a cgroup2 mount at /sys/fs/cgroup/unified). Creates the group in every hierarchy, places
+   processes in it, signals and removes it. Resource limits are applied by a later module. */
+#ifndef HULL_CGROUPS_H
+#define HULL_CGROUPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../core/error.h"
+
+enum hull_cgroup_mode
+{
+  HULL_CGROUP_V1,     /* only v1 hierarchies */
+  HULL_CGROUP_V2,     /* /sys/fs/cgroup is cgroup2 */
+  HULL_CGROUP_HYBRID  /* v1 hierarchies plus cgroup2 at /sys/fs/cgroup/unified */
+};
+
+/* One mounted hierarchy the container's group lives in. */
+struct hull_cgroup_hier
+{
+  char *mountpoint;   /* host mount point, e.g. "/sys/fs/cgroup/memory" or "/sys/fs/cgroup" */
+  char *name;         /* mount point relative to /sys/fs/cgroup ("memory", "unified", "" for v2) */
+  char *dir;          /* the container's directory: mountpoint + path */
+  bool v2;            /* a cgroup2 hierarchy */
+  bool created;       /* this call created dir (so cleanup may remove it) */
+};
+
+struct hull_cgroup
+{
+  enum hull_cgroup_mode mode;
+  char *path;         /* cgroup path within each hierarchy, absolute, e.g. "/hull/c1" */
+  struct hull_cgroup_hier *hiers;
+  size_t n_hiers;
+};
+
+int hull_cgroup_detect (enum hull_cgroup_mode *mode, hull_error_t *err);
+const char *hull_cgroup_mode_name (enum hull_cgroup_mode mode); /* "v1", "v2", "hybrid" */
+
+/* The cgroup path for a container: linux.cgroupsPath when set (absolute, or relative to the
+   root of each hierarchy), else "/hull/<id>". Refuses "..", and systemd "slice:prefix:name"
+   paths with a clear error. */
+int hull_cgroup_resolve_path (const char *cgroups_path, const char *id, char **out, hull_error_t *err);
+
+/* mkdir -p PATH in every hierarchy (v1 cpuset groups get cpus/mems from their parent). On
+   failure everything this call created is removed again. */
+int hull_cgroup_create (const char *path, struct hull_cgroup **out, hull_error_t *err);
+/* Describe an existing group (no mkdir), e.g. for delete. Hierarchies where it is missing
+   are left out. */
+int hull_cgroup_open (const char *path, struct hull_cgroup **out, hull_error_t *err);
+
+/* Move PID into the group in every hierarchy. */
+int hull_cgroup_enter (const struct hull_cgroup *cg, pid_t pid, hull_error_t *err);
+/* PIDs in the group (and its sub-groups), read from the first hierarchy. */
+int hull_cgroup_pids (const struct hull_cgroup *cg, pid_t **pids, size_t *n, hull_error_t *err);
+/* Send SIG to every process in the group and its sub-groups (cgroup.kill on v2 for SIGKILL). */
+int hull_cgroup_kill (const struct hull_cgroup *cg, int sig, hull_error_t *err);
+/* Remove the group's directories (sub-groups first) in every hierarchy, retrying briefly while
+   exiting processes still hold it (EBUSY). Missing directories are not an error. */
+int hull_cgroup_destroy (struct hull_cgroup *cg, hull_error_t *err);
+
+/* On v2 hierarchies, enable CONTROLLERS (a NULL-terminated list of names, or NULL for every
+   controller the hierarchy root offers) in cgroup.subtree_control of each ancestor of the
+   group, from the root down, so the group gets their interface files (memory.max, ...). A
+   named controller the root does not offer is an error. v1 hierarchies are not touched. */
+int hull_cgroup_enable_controllers (const struct hull_cgroup *cg, const char *const *controllers,
+                                    hull_error_t *err);
+
+void hull_cgroup_free (struct hull_cgroup *cg);
+void hull_cgroup_freep (struct hull_cgroup **cg);
+#define cleanup_cgroup __attribute__ ((cleanup (hull_cgroup_freep)))
+
+#endif

@@ -1,0 +1,64 @@
+/* log.c: writing one log line, as text to stderr and as text or JSON to the --log file. */
+#define _GNU_SOURCE
+#include "log.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *level_names[] = { "error", "warning", "info", "debug" };
+
+static void
+log_json_line (int fd, enum hull_log_level level, const char *msg)
+{
+  char stamp[64];
+  struct timespec ts;
+  struct tm tm;
+  json_t *o;
+  char *line;
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  strftime (stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  o = json_pack ("{s:s, s:s, s:s}", "level", level_names[level], "msg", msg, "time", stamp);
+  if (o == NULL)
+    return;
+  line = json_dumps (o, JSON_COMPACT);
+  json_decref (o);
+  if (line == NULL)
+    return;
+  dprintf (fd, "%s\n", line);
+  free (line);
+}
+
+void
+hull_log_msg (const struct hull_log *log, enum hull_log_level level, const char *fmt, ...)
+{
+  va_list ap;
+  char *msg = NULL;
+
+  if (level == HULL_LOG_DEBUG && (log == NULL || !log->debug))
+    return;
+  va_start (ap, fmt);
+  if (vasprintf (&msg, fmt, ap) < 0)
+    msg = NULL;
+  va_end (ap);
+  if (msg == NULL)
+    return;
+  if (log != NULL && log->fd >= 0)
+    {
+      if (log->json)
+        log_json_line (log->fd, level, msg);
+      else
+        dprintf (log->fd, "%s: %s\n", level_names[level], msg);
+    }
+  /* Errors reach stderr from the CLI itself; here only the other levels. With a JSON log the
+     caller (podman's conmon) reads the file, so stderr stays quiet except for warnings. */
+  if (level != HULL_LOG_ERROR)
+    dprintf (STDERR_FILENO, "%s: %s: %s\n", log && log->tag ? log->tag : "hull", level_names[level], msg);
+  free (msg);
+}

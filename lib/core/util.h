@@ -1,0 +1,53 @@
+/* util.h: small helpers every module uses: cleanup attributes so every exit path frees,
+   allocation that aborts on OOM, whole-file reads and atomic writes with *at() calls. */
+#ifndef HULL_UTIL_H
+#define HULL_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+void hull_freep (void *p);          /* free (*(void **) p) */
+void hull_closep (int *fd);         /* close (*fd) if >= 0, keeping errno */
+void hull_fclosep (FILE **f);
+void hull_strvfreep (char ***v);    /* NULL-terminated string vector */
+
+#define cleanup_free __attribute__ ((cleanup (hull_freep)))
+#define cleanup_close __attribute__ ((cleanup (hull_closep)))
+#define cleanup_fclose __attribute__ ((cleanup (hull_fclosep)))
+#define cleanup_strv __attribute__ ((cleanup (hull_strvfreep)))
+
+/* Move ownership out of a cleanup variable. */
+#define hull_steal_ptr(p) ({ __typeof__ (p) _v = (p); (p) = NULL; _v; })
+#define hull_steal_fd(fd) ({ int _f = (fd); (fd) = -1; _f; })
+
+void *xmalloc0 (size_t n);
+void *xrealloc (void *p, size_t n);
+char *xstrdup (const char *s);
+char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+
+size_t hull_strv_len (char *const *v);
+void hull_strv_free (char **v);
+
+/* Read a whole file (relative to dirfd, or AT_FDCWD) into a NUL-terminated buffer. */
+int hull_read_file_at (int dirfd, const char *path, char **out, size_t *len, hull_error_t *err);
+/* Read everything from an open fd. */
+int hull_read_fd (int fd, const char *what, char **out, size_t *len, hull_error_t *err);
+/* Write all of buf to fd, retrying on EINTR and short writes. */
+int hull_write_all (int fd, const void *buf, size_t len, const char *what, hull_error_t *err);
+/* Write a small string into an existing file such as /proc or cgroup knobs. */
+int hull_write_file_at (int dirfd, const char *path, const char *data, size_t len, hull_error_t *err);
+/* Write a file atomically: a temp file in the same directory, then rename over NAME. */
+int hull_write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                               hull_error_t *err);
+
+/* Remove a directory tree below dirfd (no symlink following). */
+int hull_rm_rf_at (int dirfd, const char *name, hull_error_t *err);
+
+/* Parse a base-10 unsigned integer that must fill the whole string. */
+int hull_parse_u64 (const char *s, unsigned long long *out);
+
+#endif

@@ -1,0 +1,316 @@
+/* init.c: the container's first process, from clone to execve. It waits for the runtime at
+   each step the OCI lifecycle defines (cgroup placed, createRuntime hooks run, start), builds
+   the filesystem view, and finally becomes the user's program. Every error is sent back to
+   the runtime as text before the process exits. */
+#define _GNU_SOURCE
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../core/util.h"
+#include "../runtime/hooks.h"
+#include "../runtime/state.h"
+#include "fsutil.h"
+#include "mounts.h"
+#include "sync.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static const char *
+env_get (char *const *env, const char *name)
+{
+  size_t n = strlen (name);
+  for (size_t i = 0; env && env[i]; i++)
+    if (strncmp (env[i], name, n) == 0 && env[i][n] == '=')
+      return env[i] + n + 1;
+  return NULL;
+}
+
+static int
+set_names (const struct hull_spec *spec, hull_error_t *err)
+{
+  if (spec->hostname && sethostname (spec->hostname, strlen (spec->hostname)) < 0)
+    return hull_error_sys (err, "hostname `%s`", spec->hostname);
+  if (spec->domainname && setdomainname (spec->domainname, strlen (spec->domainname)) < 0)
+    return hull_error_sys (err, "domainname `%s`", spec->domainname);
+  return 0;
+}
+
+static int
+set_oom_score_adj (const struct hull_process *p, hull_error_t *err)
+{
+  char buf[16];
+  if (p == NULL || !p->has_oom_score_adj)
+    return 0;
+  snprintf (buf, sizeof buf, "%d", p->oom_score_adj);
+  if (hull_write_file_at (AT_FDCWD, "/proc/self/oom_score_adj", buf, strlen (buf), err) < 0)
+    return hull_error_wrap (err, "process.oomScoreAdj %d", p->oom_score_adj);
+  return 0;
+}
+
+/* linux.sysctl, written through the container's own /proc (after pivot_root). The keys were
+   checked against the namespaced list before the container was made. */
+static int
+set_sysctls (const struct hull_linux *lx, hull_error_t *err)
+{
+  for (size_t i = 0; lx && i < lx->n_sysctl; i++)
+    {
+      cleanup_free char *path = xasprintf ("/proc/sys/%s", lx->sysctl[i].key);
+      for (char *p = path + strlen ("/proc/sys/"); *p; p++)
+        if (*p == '.')
+          *p = '/';
+      if (hull_write_file_at (AT_FDCWD, path, lx->sysctl[i].value, strlen (lx->sysctl[i].value), err) < 0)
+        return hull_error_wrap (err, "linux.sysctl `%s`", lx->sysctl[i].key);
+    }
+  return 0;
+}
+
+static bool
+is_executable (const char *path)
+{
+  struct stat st;
+  return stat (path, &st) == 0 && S_ISREG (st.st_mode) && (st.st_mode & 0111);
+}
+
+/* Find args[0] as execvp would, in the container (after pivot_root), with the container's PATH. */
+static int
+resolve_exec (const struct hull_process *p, char **out, hull_error_t *err)
+{
+  const char *arg0 = p->args[0];
+  const char *path = env_get (p->env, "PATH");
+  cleanup_free char *copy = NULL;
+  char *save = NULL;
+
+  if (strchr (arg0, '/'))
+    {
+      if (access (arg0, F_OK) < 0)
+        return hull_error (err, 0, "exec `%s`: no such file or directory", arg0);
+      *out = xstrdup (arg0);
+      return 0;
+    }
+  copy = xstrdup (path ? path : DEFAULT_PATH);
+  for (char *dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
+    {
+      cleanup_free char *cand = xasprintf ("%s/%s", *dir ? dir : ".", arg0);
+      if (is_executable (cand))
+        {
+          *out = hull_steal_ptr (cand);
+          return 0;
+        }
+    }
+  return hull_error (err, 0, "exec `%s`: executable file not found in $PATH", arg0);
+}
+
+static int
+set_rlimits (const struct hull_process *p, hull_error_t *err)
+{
+  for (size_t i = 0; i < p->n_rlimits; i++)
+    {
+      struct rlimit rl = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };
+      if (setrlimit (p->rlimits[i].resource, &rl) < 0)
+        return hull_error_sys (err, "process.rlimits[%zu] %s (soft %llu, hard %llu)", i, p->rlimits[i].type,
+                               (unsigned long long) rl.rlim_cur, (unsigned long long) rl.rlim_max);
+    }
+  return 0;
+}
+
+/* Wait for `start`: a byte through exec.fifo (create), or START on the setup channel (run). */
+static int
+wait_for_start (struct hull_init_ctx *ctx, hull_error_t *err)
+{
+  if (ctx->fifo_fd >= 0)
+    {
+      char c;
+      ssize_t r;
+      /* The fifo is open read-write here, so read blocks until `start` writes (no EOF). */
+      do
+        r = read (ctx->fifo_fd, &c, 1);
+      while (r < 0 && errno == EINTR);
+      if (r != 1)
+        return hull_error_sys (err, "wait for start on exec.fifo");
+      close (ctx->fifo_fd);
+      ctx->fifo_fd = -1;
+      return 0;
+    }
+  return hull_sync_expect (ctx->sync_fd, HULL_SYNC_START, NULL, err);
+}
+
+static int
+run_container_hooks (const struct hull_init_ctx *ctx, enum hull_hook_kind kind, enum hull_status status,
+                     hull_error_t *err)
+{
+  cleanup_free char *state = NULL;
+  if (ctx->spec->n_hooks[kind] == 0)
+    return 0;
+  state = hull_state_hook_json (ctx->id, ctx->bundle, ctx->host_pid, status, json_object_get (ctx->spec->raw, "annotations"));
+  return hull_hooks_run (ctx->spec->hooks[kind], ctx->spec->n_hooks[kind], kind, state, err);
+}
+
+static char *
+passwd_home (uid_t uid)
+{
+  cleanup_fclose FILE *f = fopen ("/etc/passwd", "re");
+  char line[1024];
+  while (f && fgets (line, sizeof line, f))
+    {
+      char *fields[7] = { 0 };
+      char *save = NULL, *p = line;
+      int n = 0;
+      line[strcspn (line, "\n")] = '\0';
+      for (char *tok = strsep (&p, ":"); tok && n < 7; tok = strsep (&p, ":"))
+        fields[n++] = tok;
+      (void) save;
+      if (n >= 6 && (uid_t) strtoul (fields[2], NULL, 10) == uid && fields[5][0])
+        return xstrdup (fields[5]);
+    }
+  return xstrdup ("/");
+}
+
+/* The environment the program gets: process.env, plus HOME from /etc/passwd when unset. */
+static char **
+final_env (const struct hull_process *p)
+{
+  size_t n = hull_strv_len (p->env);
+  char **env = xmalloc0 ((n + 2) * sizeof *env);
+  memcpy (env, p->env, n * sizeof *env);
+  if (env_get (p->env, "HOME") == NULL)
+    {
+      cleanup_free char *home = passwd_home (p->user.uid);
+      env[n] = xasprintf ("HOME=%s", home);
+    }
+  return env;
+}
+
+static int
+switch_user (const struct hull_process *p, hull_error_t *err)
+{
+  const struct hull_user *u = &p->user;
+  gid_t *gids = xmalloc0 ((u->n_additional_gids + 1) * sizeof *gids);
+  for (size_t i = 0; i < u->n_additional_gids; i++)
+    gids[i] = u->additional_gids[i];
+  if (setgroups (u->n_additional_gids, gids) < 0)
+    {
+      free (gids);
+      return hull_error_sys (err, "process.user.additionalGids");
+    }
+  free (gids);
+  if (setresgid (u->gid, u->gid, u->gid) < 0)
+    return hull_error_sys (err, "process.user.gid %u", u->gid);
+  if (setresuid (u->uid, u->uid, u->uid) < 0)
+    return hull_error_sys (err, "process.user.uid %u", u->uid);
+  return 0;
+}
+
+static void
+reset_signals (void)
+{
+  sigset_t none;
+  for (int s = 1; s < NSIG; s++)
+    if (s != SIGKILL && s != SIGSTOP)
+      signal (s, SIG_DFL);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+/* The last steps, in the order that keeps each privileged one possible until it is done. */
+static int
+become_process (struct hull_init_ctx *ctx, const char *exe, hull_error_t *err)
+{
+  const struct hull_process *p = ctx->spec->process;
+  char **env;
+
+  if (chdir (p->cwd) < 0)
+    return hull_error_sys (err, "process.cwd `%s`", p->cwd);
+  if (set_rlimits (p, err) < 0 || switch_user (p, err) < 0)
+    return -1;
+  umask (p->user.has_umask ? p->user.umask : 0022);
+  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return hull_error_sys (err, "process.noNewPrivileges");
+  /* No descriptor of the runtime may reach the program (CVE-2024-21626): everything above
+     stdio and the preserved fds is closed on exec. */
+  if (syscall (SYS_close_range, 3 + ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return hull_error_sys (err, "mark inherited descriptors close-on-exec");
+  env = final_env (p);
+  reset_signals ();
+  execve (exe, p->args, env);
+  free (env);
+  return hull_error_sys (err, "exec `%s`", exe);
+}
+
+static int
+setup (struct hull_init_ctx *ctx, char **exe, hull_error_t *err)
+{
+  const struct hull_spec *spec = ctx->spec;
+  cleanup_close int root_fd = -1;
+  int32_t pid;
+
+  if (hull_sync_expect (ctx->sync_fd, HULL_SYNC_GO, &pid, err) < 0)
+    return -1;
+  ctx->host_pid = pid;
+  umask (0);
+  /* In a new user namespace the maps are written by now: become its root, or every file made
+     during set-up would belong to an unmapped id (EOVERFLOW). */
+  if (ctx->new_userns && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
+    return hull_error_sys (err, "become root in the user namespace (is 0 mapped in linux.uidMappings?)");
+  /* Enter a new cgroup namespace only now that the runtime has placed us in our cgroup, so
+     its root is the container's own group. */
+  if (hull_spec_namespace (spec, CLONE_NEWCGROUP) && !hull_spec_namespace (spec, CLONE_NEWCGROUP)->path
+      && unshare (CLONE_NEWCGROUP) < 0)
+    return hull_error_sys (err, "create the cgroup namespace");
+  if (set_names (spec, err) < 0 || set_oom_score_adj (spec->process, err) < 0)
+    return -1;
+  if (!ctx->join_mntns)
+    {
+      if (hull_mounts_prepare (ctx, &root_fd, err) < 0)
+        return -1;
+      if (spec->process)
+        {
+          cleanup_close int cwd_fd = -1;
+          if (hull_mkpath_in_root (root_fd, spec->process->cwd, true, &cwd_fd, err) < 0)
+            return hull_error_wrap (err, "process.cwd");
+        }
+    }
+  if (hull_sync_send (ctx->sync_fd, HULL_SYNC_MOUNTS_DONE, 0, NULL, err) < 0
+      || hull_sync_expect (ctx->sync_fd, HULL_SYNC_GO, NULL, err) < 0)
+    return -1;
+  if (run_container_hooks (ctx, HULL_HOOK_CREATE_CONTAINER, HULL_STATUS_CREATING, err) < 0)
+    return -1;
+  if (!ctx->join_mntns && (hull_mounts_pivot (ctx, root_fd, err) < 0 || hull_mounts_finish (ctx, err) < 0))
+    return -1;
+  if (set_sysctls (spec->linux_, err) < 0)
+    return -1;
+  return resolve_exec (spec->process, exe, err);
+}
+
+int
+hull_init_main (struct hull_init_ctx *ctx)
+{
+  cleanup_error hull_error_t err = NULL;
+  cleanup_free char *exe = NULL;
+
+  if (setup (ctx, &exe, &err) < 0)
+    goto fail;
+  if (hull_sync_send (ctx->sync_fd, HULL_SYNC_READY, 0, NULL, &err) < 0)
+    goto fail;
+  if (wait_for_start (ctx, &err) < 0)
+    goto fail;
+  if (run_container_hooks (ctx, HULL_HOOK_START_CONTAINER, HULL_STATUS_CREATED, &err) < 0)
+    goto fail;
+  become_process (ctx, exe, &err);
+fail:
+  hull_sync_send_error (ctx->sync_fd, &err);
+  return 127;
+}

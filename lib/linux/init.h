@@ -1,0 +1,34 @@
+/* init.h: what the container's first process (its "init", which later execs the user's
+   program) is told by the runtime, and the entry point it runs after clone. */
+#ifndef HULL_INIT_H
+#define HULL_INIT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../cgroups/cgroups.h"
+#include "../core/log.h"
+#include "../spec/spec.h"
+
+struct hull_init_ctx
+{
+  const struct hull_spec *spec;
+  const char *id;
+  const char *bundle;              /* absolute */
+  const char *rootfs;              /* absolute, symlinks resolved */
+  const struct hull_cgroup *cgroup;/* NULL when the container has none */
+  int sync_fd;                     /* the init's end of the setup channel */
+  int fifo_fd;                     /* exec.fifo opened O_RDWR (create), or -1 (run: START on sync_fd) */
+  int preserve_fds;                /* extra fds from 3 on that the process keeps */
+  bool no_pivot;                   /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+  bool new_userns;                 /* the container has its own user namespace */
+  bool join_mntns;                 /* the mount namespace is joined: no rootfs set-up */
+  pid_t host_pid;                  /* set by the init from the first GO message */
+  const struct hull_log *log;
+};
+
+/* Runs in the cloned child. Never returns on success (it execs); on failure the error has been
+   sent over sync_fd and the return value is the exit code to use. */
+int hull_init_main (struct hull_init_ctx *ctx);
+
+#endif

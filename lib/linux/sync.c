@@ -1,0 +1,95 @@
+/* sync.c: fixed-header messages over a SOCK_SEQPACKET socketpair. */
+#define _GNU_SOURCE
+#include "sync.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define SYNC_TEXT_MAX 4000
+
+struct sync_msg
+{
+  uint32_t type;
+  int32_t value;
+  char text[SYNC_TEXT_MAX];
+};
+
+int
+hull_sync_pair (int fds[2], hull_error_t *err)
+{
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+    return hull_error_sys (err, "socketpair");
+  return 0;
+}
+
+int
+hull_sync_send (int fd, enum hull_sync_type type, int32_t value, const char *text, hull_error_t *err)
+{
+  struct sync_msg m = { .type = type, .value = value };
+  size_t tlen = 0;
+  ssize_t r;
+
+  if (text != NULL)
+    {
+      tlen = strnlen (text, SYNC_TEXT_MAX - 1);
+      memcpy (m.text, text, tlen);
+    }
+  do
+    r = send (fd, &m, offsetof (struct sync_msg, text) + tlen, MSG_NOSIGNAL);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return hull_error_sys (err, "send to the container's setup channel");
+  return 0;
+}
+
+int
+hull_sync_recv (int fd, enum hull_sync_type *type, int32_t *value, hull_error_t *err)
+{
+  struct sync_msg m;
+  ssize_t r;
+
+  do
+    r = recv (fd, &m, sizeof m - 1, 0);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return hull_error_sys (err, "receive from the container's setup channel");
+  if (r == 0)
+    {
+      *type = 0;
+      return hull_error (err, 0, "the container process exited during setup");
+    }
+  if ((size_t) r < offsetof (struct sync_msg, text))
+    return hull_error (err, 0, "short message on the container's setup channel");
+  m.text[r - offsetof (struct sync_msg, text)] = '\0';
+  *type = m.type;
+  if (value)
+    *value = m.value;
+  if (m.type == HULL_SYNC_ERROR)
+    return hull_error (err, 0, "%s", m.text);
+  return 0;
+}
+
+int
+hull_sync_expect (int fd, enum hull_sync_type type, int32_t *value, hull_error_t *err)
+{
+  enum hull_sync_type got;
+  if (hull_sync_recv (fd, &got, value, err) < 0)
+    return -1;
+  if (got != type)
+    return hull_error (err, 0, "unexpected message %d (wanted %d) on the container's setup channel",
+                       (int) got, (int) type);
+  return 0;
+}
+
+void
+hull_sync_send_error (int fd, const hull_error_t *err)
+{
+  hull_error_t ignored = NULL;
+  const char *msg = (err && *err) ? (*err)->msg : "unknown error";
+  int e = (err && *err) ? (*err)->errno_ : 0;
+  hull_sync_send (fd, HULL_SYNC_ERROR, e, msg, &ignored);
+  hull_error_free (&ignored);
+}

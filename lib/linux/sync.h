@@ -1,0 +1,32 @@
+/* sync.h: the message channel between the runtime and the container's init while it is being
+   set up (a SOCK_SEQPACKET socketpair, so each message keeps its boundaries). Errors found in
+   the container travel back as text, so the runtime can report them as its own. */
+#ifndef HULL_SYNC_H
+#define HULL_SYNC_H
+
+#include <stdint.h>
+
+#include "../core/error.h"
+
+enum hull_sync_type
+{
+  HULL_SYNC_GO = 1,        /* runtime -> init: continue (value: init's host pid on the first GO) */
+  HULL_SYNC_USERNS,        /* stage1 -> runtime: write my uid/gid maps now */
+  HULL_SYNC_CHILD_PID,     /* stage1 -> runtime: value is init's pid */
+  HULL_SYNC_MOUNTS_DONE,   /* init -> runtime: mounts done; run createRuntime hooks */
+  HULL_SYNC_READY,         /* init -> runtime: created, waiting for start */
+  HULL_SYNC_START,         /* runtime -> init (run only): start now */
+  HULL_SYNC_ERROR,         /* either way: text is the error, value its errno */
+};
+
+int hull_sync_pair (int fds[2], hull_error_t *err);
+int hull_sync_send (int fd, enum hull_sync_type type, int32_t value, const char *text, hull_error_t *err);
+/* Receive one message; on HULL_SYNC_ERROR it becomes *err (returns -1). EOF is an error that
+   says the container process exited during setup. *text may be NULL. */
+int hull_sync_recv (int fd, enum hull_sync_type *type, int32_t *value, hull_error_t *err);
+/* Receive and insist on TYPE. */
+int hull_sync_expect (int fd, enum hull_sync_type type, int32_t *value, hull_error_t *err);
+/* Send *err as an ERROR message (best effort) — used by the init side before it exits. */
+void hull_sync_send_error (int fd, const hull_error_t *err);
+
+#endif

@@ -1,0 +1,44 @@
+/* container.h: the OCI lifecycle operations behind hull-runtime's commands: create, start,
+   run, state, kill, delete and list, over the state directory given by --root. */
+#ifndef HULL_CONTAINER_H
+#define HULL_CONTAINER_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "../core/error.h"
+#include "../core/log.h"
+
+struct hull_create_opts
+{
+  const char *root;            /* state directory (--root) */
+  const char *id;
+  const char *bundle;          /* NULL: the current directory */
+  const char *pid_file;        /* NULL: none */
+  const char *console_socket;  /* NULL: none */
+  int preserve_fds;
+  bool no_pivot;
+  bool detach;                 /* run only */
+  const struct hull_log *log;
+};
+
+int hull_container_create (const struct hull_create_opts *o, hull_error_t *err);
+/* create + start; in the foreground waits and sets *exit_status to the container's (128+signal
+   when killed), then deletes the container. */
+int hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_error_t *err);
+int hull_container_start (const char *root, const char *id, const struct hull_log *log, hull_error_t *err);
+int hull_container_state (const char *root, const char *id, json_t **out, hull_error_t *err);
+int hull_container_kill (const char *root, const char *id, int sig, bool all, hull_error_t *err);
+int hull_container_delete (const char *root, const char *id, bool force, const struct hull_log *log,
+                           hull_error_t *err);
+/* An array of state objects, one per container under ROOT, sorted by ID. */
+int hull_container_list (const char *root, json_t **out, hull_error_t *err);
+
+/* Signal names ("TERM", "SIGTERM", "15") to numbers; -1 when unknown. */
+int hull_signal_parse (const char *s);
+
+/* The features JSON (features.md), describing what this build really implements. */
+json_t *hull_features_json (void);
+
+#endif

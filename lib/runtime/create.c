@@ -1,0 +1,403 @@
+/* create.c: `create` and `run`. All checks come first; then the state directory (locked), the
+   cgroup, the init process, and the lifecycle handshake with hooks at the points the spec
+   gives. Any failure undoes every step done so far: no state, cgroup or process is left. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../cgroups/cgroups.h"
+#include "../core/util.h"
+#include "../linux/init.h"
+#include "../linux/spawn.h"
+#include "../linux/sync.h"
+#include "checks.h"
+#include "container.h"
+#include "hooks.h"
+#include "lifecycle.h"
+#include "state.h"
+
+struct creation
+{
+  const struct hull_create_opts *o;
+  struct hull_spec *spec;
+  char *bundle;        /* absolute */
+  char *rootfs;        /* absolute, resolved */
+  int root_fd;
+  int dir_fd;
+  bool dir_made;
+  struct hull_cgroup *cg;
+  int fifo_fd;         /* init's O_RDWR end of exec.fifo (create only) */
+  int sync[2];         /* [0] runtime, [1] init */
+  pid_t pid;
+  unsigned long long start_time;
+};
+
+static void
+creation_init (struct creation *c, const struct hull_create_opts *o)
+{
+  memset (c, 0, sizeof *c);
+  c->o = o;
+  c->root_fd = c->dir_fd = c->fifo_fd = c->sync[0] = c->sync[1] = -1;
+}
+
+static void
+close_fd (int *fd)
+{
+  if (*fd >= 0)
+    close (*fd);
+  *fd = -1;
+}
+
+/* Undo whatever was made, newest first. */
+static void
+creation_undo (struct creation *c)
+{
+  hull_error_t ignored = NULL;
+  if (c->pid > 0)
+    {
+      kill (c->pid, SIGKILL);
+      while (waitpid (c->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+      c->pid = 0;
+    }
+  if (c->cg)
+    {
+      hull_cgroup_kill (c->cg, SIGKILL, &ignored);
+      hull_error_free (&ignored);
+      if (hull_cgroup_destroy (c->cg, &ignored) < 0 && c->o->log)
+        hull_warn (c->o->log, "clean up cgroup: %s", ignored->msg);
+      hull_error_free (&ignored);
+    }
+  if (c->dir_made)
+    {
+      hull_state_dir_remove (c->root_fd, c->o->id, &ignored);
+      hull_error_free (&ignored);
+      c->dir_made = false;
+    }
+}
+
+static void
+creation_free (struct creation *c)
+{
+  close_fd (&c->fifo_fd);
+  close_fd (&c->sync[0]);
+  close_fd (&c->sync[1]);
+  close_fd (&c->dir_fd);
+  close_fd (&c->root_fd);
+  hull_cgroup_free (c->cg);
+  hull_spec_free (c->spec);
+  free (c->bundle);
+  free (c->rootfs);
+}
+
+/* Everything that can be refused without touching the system. */
+static int
+load_and_check (struct creation *c, hull_error_t *err)
+{
+  char buf[PATH_MAX];
+  struct stat st;
+  const struct hull_namespace *mnt;
+
+  if (hull_state_check_id (c->o->id, err) < 0)
+    return -1;
+  if (realpath (c->o->bundle ? c->o->bundle : ".", buf) == NULL)
+    return hull_error_sys (err, "bundle `%s`", c->o->bundle ? c->o->bundle : ".");
+  c->bundle = xstrdup (buf);
+  if (hull_spec_load (c->bundle, &c->spec, err) < 0)
+    return -1;
+  if (hull_check_spec (c->spec, c->o->console_socket, err) < 0)
+    return -1;
+  {
+    cleanup_free char *rp = c->spec->root_path[0] == '/' ? xstrdup (c->spec->root_path)
+                                                          : xasprintf ("%s/%s", c->bundle, c->spec->root_path);
+    if (realpath (rp, buf) == NULL)
+      return hull_error_sys (err, "root.path `%s`", c->spec->root_path);
+  }
+  if (stat (buf, &st) < 0 || !S_ISDIR (st.st_mode))
+    return hull_error (err, ENOTDIR, "root.path `%s`", c->spec->root_path);
+  c->rootfs = xstrdup (buf);
+  mnt = hull_spec_namespace (c->spec, CLONE_NEWNS);
+  (void) mnt;
+  return 0;
+}
+
+static int
+make_fifo (struct creation *c, hull_error_t *err)
+{
+  cleanup_free char *path = NULL;
+  if (mkfifoat (c->dir_fd, HULL_EXEC_FIFO, 0600) < 0)
+    return hull_error_sys (err, "create exec.fifo");
+  /* Opened read-write in the init's hands: its read blocks until `start` writes a byte. */
+  c->fifo_fd = openat (c->dir_fd, HULL_EXEC_FIFO, O_RDWR | O_CLOEXEC);
+  if (c->fifo_fd < 0)
+    return hull_error_sys (err, "open exec.fifo");
+  return 0;
+}
+
+static char *
+creation_hook_state (struct creation *c, enum hull_status status)
+{
+  return hull_state_hook_json (c->o->id, c->bundle, c->pid, status, json_object_get (c->spec->raw, "annotations"));
+}
+
+static int
+run_runtime_hooks (struct creation *c, hull_error_t *err)
+{
+  static const enum hull_hook_kind kinds[] = { HULL_HOOK_PRESTART, HULL_HOOK_CREATE_RUNTIME };
+  for (size_t i = 0; i < 2; i++)
+    {
+      cleanup_free char *state = NULL;
+      if (c->spec->n_hooks[kinds[i]] == 0)
+        continue;
+      state = creation_hook_state (c, HULL_STATUS_CREATING);
+      if (hull_hooks_run (c->spec->hooks[kinds[i]], c->spec->n_hooks[kinds[i]], kinds[i], state, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+static int
+spawn_init (struct creation *c, bool with_fifo, hull_error_t *err)
+{
+  struct hull_init_ctx ctx = {
+    .spec = c->spec,
+    .id = c->o->id,
+    .bundle = c->bundle,
+    .rootfs = c->rootfs,
+    .cgroup = c->cg,
+    .fifo_fd = with_fifo ? c->fifo_fd : -1,
+    .preserve_fds = c->o->preserve_fds,
+    .no_pivot = c->o->no_pivot,
+    .log = c->o->log,
+  };
+  const struct hull_namespace *mnt = hull_spec_namespace (c->spec, CLONE_NEWNS);
+  bool zombie;
+
+  ctx.join_mntns = mnt && mnt->path;
+  if (hull_sync_pair (c->sync, err) < 0)
+    return -1;
+  ctx.sync_fd = c->sync[1];
+  if (hull_spawn (&ctx, c->sync[0], &c->pid, err) < 0)
+    return -1;
+  close_fd (&c->sync[1]);
+  close_fd (&c->fifo_fd);
+  if (hull_proc_start_time (c->pid, &c->start_time, &zombie) < 0)
+    return hull_error (err, 0, "the container process exited during setup");
+  return 0;
+}
+
+static char *
+now_rfc3339 (void)
+{
+  struct timespec ts;
+  struct tm tm;
+  char buf[64];
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return xasprintf ("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+static int
+write_state (struct creation *c, hull_error_t *err)
+{
+  struct hull_state st = {
+    .id = (char *) c->o->id,
+    .pid = c->pid,
+    .start_time = c->start_time,
+    .bundle = c->bundle,
+    .rootfs = c->rootfs,
+    .created = now_rfc3339 (),
+    .cgroup_path = c->cg ? c->cg->path : NULL,
+    .owner = geteuid (),
+    .annotations = json_object_get (c->spec->raw, "annotations"),
+    .hooks = json_object_get (c->spec->raw, "hooks"),
+  };
+  int r = hull_state_write (c->dir_fd, &st, err);
+  free (st.created);
+  return r;
+}
+
+static int
+write_pid_file (const char *path, pid_t pid, hull_error_t *err)
+{
+  cleanup_free char *dir = xstrdup (path);
+  char *slash = strrchr (dir, '/');
+  const char *name = path;
+  cleanup_close int dfd = -1;
+  char buf[32];
+
+  if (slash)
+    {
+      name = path + (slash - dir) + 1;
+      *slash = '\0';
+      dfd = open (*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+  else
+    dfd = open (".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return hull_error_sys (err, "--pid-file `%s`", path);
+  snprintf (buf, sizeof buf, "%d", (int) pid);
+  if (hull_write_file_atomic_at (dfd, name, buf, strlen (buf), 0644, err) < 0)
+    return hull_error_wrap (err, "--pid-file `%s`", path);
+  return 0;
+}
+
+/* The part of create shared with run: up to an init that waits for start. */
+static int
+build (struct creation *c, bool with_fifo, hull_error_t *err)
+{
+  cleanup_free char *cg_path = NULL;
+
+  if (load_and_check (c, err) < 0)
+    return -1;
+  if (hull_state_root_open (c->o->root, &c->root_fd, err) < 0)
+    return -1;
+  if (hull_state_dir_create (c->root_fd, c->o->id, &c->dir_fd, err) < 0)
+    return -1;
+  c->dir_made = true;
+  if (hull_cgroup_resolve_path (c->spec->linux_ ? c->spec->linux_->cgroups_path : NULL, c->o->id, &cg_path, err) < 0
+      || hull_cgroup_create (cg_path, &c->cg, err) < 0)
+    return hull_error_wrap (err, "linux.cgroupsPath");
+  if (with_fifo && make_fifo (c, err) < 0)
+    return -1;
+  if (spawn_init (c, with_fifo, err) < 0)
+    return -1;
+  if (hull_cgroup_enter (c->cg, c->pid, err) < 0)
+    return -1;
+  /* GO carries the init's pid as the host sees it, for the state its hooks are given. */
+  if (hull_sync_send (c->sync[0], HULL_SYNC_GO, c->pid, NULL, err) < 0
+      || hull_sync_expect (c->sync[0], HULL_SYNC_MOUNTS_DONE, NULL, err) < 0)
+    return -1;
+  if (run_runtime_hooks (c, err) < 0)
+    return -1;
+  if (hull_sync_send (c->sync[0], HULL_SYNC_GO, 0, NULL, err) < 0
+      || hull_sync_expect (c->sync[0], HULL_SYNC_READY, NULL, err) < 0)
+    return -1;
+  if (write_state (c, err) < 0)
+    return -1;
+  if (c->o->pid_file && write_pid_file (c->o->pid_file, c->pid, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+hull_container_create (const struct hull_create_opts *o, hull_error_t *err)
+{
+  struct creation c;
+  int ret;
+
+  creation_init (&c, o);
+  ret = build (&c, true, err);
+  if (ret < 0)
+    creation_undo (&c);
+  creation_free (&c);
+  return ret;
+}
+
+/* After START: the init closes its end of the channel when execve succeeds (close-on-exec),
+   or sends the error. */
+static int
+wait_exec (struct creation *c, hull_error_t *err)
+{
+  enum hull_sync_type type;
+  if (hull_sync_recv (c->sync[0], &type, NULL, err) == 0)
+    return hull_error (err, 0, "unexpected message %d after start", (int) type);
+  if (type == 0)
+    {
+      hull_error_free (err); /* EOF: exec happened */
+      return 0;
+    }
+  return -1;
+}
+
+static int
+forward_and_wait (pid_t pid, const sigset_t *set, int *exit_status)
+{
+  for (;;)
+    {
+      siginfo_t si;
+      int status;
+      int sig = sigwaitinfo (set, &si);
+      if (sig < 0)
+        continue;
+      if (sig != SIGCHLD)
+        {
+          kill (pid, sig);
+          continue;
+        }
+      /* SIGCHLD: reap whatever ended; the init's end is ours to report. */
+      for (;;)
+        {
+          pid_t r = waitpid (-1, &status, WNOHANG);
+          if (r <= 0)
+            break;
+          if (r == pid)
+            {
+              *exit_status = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+              return 0;
+            }
+        }
+    }
+}
+
+static void
+block_forwarded_signals (sigset_t *set, sigset_t *old)
+{
+  static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGPIPE, SIGALRM, SIGCONT };
+  sigemptyset (set);
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+    sigaddset (set, sigs[i]);
+  sigprocmask (SIG_BLOCK, set, old);
+}
+
+int
+hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_error_t *err)
+{
+  struct creation c;
+  sigset_t set, old;
+  int ret;
+
+  creation_init (&c, o);
+  /* Blocked before clone so no signal is lost; the init unblocks them before execve. */
+  if (!o->detach)
+    block_forwarded_signals (&set, &old);
+  ret = build (&c, false, err);
+  if (ret == 0)
+    ret = hull_sync_send (c.sync[0], HULL_SYNC_START, 0, NULL, err);
+  if (ret == 0)
+    ret = wait_exec (&c, err);
+  if (ret < 0)
+    {
+      creation_undo (&c);
+      creation_free (&c);
+      if (!o->detach)
+        sigprocmask (SIG_SETMASK, &old, NULL);
+      return -1;
+    }
+  hull_lifecycle_poststart (c.spec->hooks[HULL_HOOK_POSTSTART], c.spec->n_hooks[HULL_HOOK_POSTSTART], o->id,
+                            c.bundle, c.pid, json_object_get (c.spec->raw, "annotations"), o->log);
+  if (!o->detach)
+    {
+      forward_and_wait (c.pid, &set, exit_status);
+      c.pid = 0;
+      sigprocmask (SIG_SETMASK, &old, NULL);
+      close_fd (&c.dir_fd);
+      close_fd (&c.root_fd);
+      creation_free (&c);
+      return hull_container_delete (o->root, o->id, true, o->log, err);
+    }
+  *exit_status = 0;
+  creation_free (&c);
+  return 0;
+}

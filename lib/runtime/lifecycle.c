@@ -1,0 +1,287 @@
+/* lifecycle.c: `start`, `state`, `kill`, `delete` and `list` on containers already created. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../cgroups/cgroups.h"
+#include "../core/util.h"
+#include "container.h"
+#include "hooks.h"
+#include "lifecycle.h"
+#include "state.h"
+
+void
+hull_lifecycle_poststart (const struct hull_hook *hooks, size_t n, const char *id, const char *bundle, pid_t pid,
+                          json_t *annotations, const struct hull_log *log)
+{
+  cleanup_free char *state = NULL;
+  if (n == 0)
+    return;
+  state = hull_state_hook_json (id, bundle, pid, HULL_STATUS_RUNNING, annotations);
+  for (size_t i = 0; i < n; i++)
+    {
+      hull_error_t err = NULL;
+      if (hull_hooks_run (&hooks[i], 1, HULL_HOOK_POSTSTART, state, &err) < 0)
+        hull_warn (log, "%s", err->msg);
+      hull_error_free (&err);
+    }
+}
+
+/* Open ID's directory (locked) and its state; fails when the state is not written yet. */
+static int
+open_container (const char *root, const char *id, bool lock, int *root_fd, int *dir_fd, struct hull_state **st,
+                hull_error_t *err)
+{
+  if (hull_state_check_id (id, err) < 0)
+    return -1;
+  *root_fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (*root_fd < 0)
+    {
+      if (errno == ENOENT)
+        return hull_error (err, 0, "container `%s` does not exist", id);
+      return hull_error_sys (err, "open state directory `%s`", root);
+    }
+  if (hull_state_dir_open (*root_fd, id, lock, dir_fd, err) < 0)
+    return -1;
+  return hull_state_read (*dir_fd, st, err);
+}
+
+int
+hull_container_start (const char *root, const char *id, const struct hull_log *log, hull_error_t *err)
+{
+  cleanup_close int root_fd = -1;
+  cleanup_close int dir_fd = -1;
+  cleanup_close int fifo = -1;
+  cleanup_state struct hull_state *st = NULL;
+  cleanup_spec struct hull_spec *spec = NULL;
+  hull_error_t ignored = NULL;
+  enum hull_status status;
+
+  if (open_container (root, id, true, &root_fd, &dir_fd, &st, err) < 0)
+    return -1;
+  status = hull_state_status (dir_fd, st);
+  if (status != HULL_STATUS_CREATED)
+    return hull_error (err, 0, "container `%s` is %s, not created: cannot start it", id, hull_status_name (status));
+  /* Non-blocking: with no reader (the init died) this fails at once with ENXIO. */
+  fifo = openat (dir_fd, HULL_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0)
+    return hull_error_sys (err, "start container `%s`: open exec.fifo", id);
+  if (hull_write_all (fifo, "0", 1, "exec.fifo", err) < 0)
+    return -1;
+  if (unlinkat (dir_fd, HULL_EXEC_FIFO, 0) < 0)
+    return hull_error_sys (err, "start container `%s`: remove exec.fifo", id);
+  /* poststart hooks come from the config as it is now, as runc does. */
+  if (hull_spec_load (st->bundle, &spec, &ignored) == 0)
+    hull_lifecycle_poststart (spec->hooks[HULL_HOOK_POSTSTART], spec->n_hooks[HULL_HOOK_POSTSTART], id, st->bundle,
+                              st->pid, st->annotations, log);
+  hull_error_free (&ignored);
+  return 0;
+}
+
+int
+hull_container_state (const char *root, const char *id, json_t **out, hull_error_t *err)
+{
+  cleanup_close int root_fd = -1;
+  cleanup_close int dir_fd = -1;
+  cleanup_state struct hull_state *st = NULL;
+
+  if (open_container (root, id, false, &root_fd, &dir_fd, &st, err) < 0)
+    return -1;
+  if (st == NULL)
+    {
+      *out = json_pack ("{s:s, s:s, s:s, s:i, s:s}", "ociVersion", "1.2.0", "id", id, "status", "creating", "pid", 0,
+                        "bundle", "");
+      return 0;
+    }
+  *out = hull_state_oci_json (st, hull_state_status (dir_fd, st));
+  return 0;
+}
+
+/* A pidfd for the container's init, checked against its start time so a recycled pid is never
+   signalled. -1 (no error) when the init is gone. */
+static int
+init_pidfd (const struct hull_state *st, hull_error_t *err)
+{
+  unsigned long long start;
+  bool zombie;
+  int fd = syscall (SYS_pidfd_open, st->pid, 0);
+  if (fd < 0)
+    {
+      if (errno == ESRCH)
+        return -1;
+      return hull_error_sys (err, "pidfd_open %d", (int) st->pid);
+    }
+  if (hull_proc_start_time (st->pid, &start, &zombie) < 0 || start != st->start_time)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+static int
+signal_init (const struct hull_state *st, int sig, hull_error_t *err)
+{
+  cleanup_close int fd = init_pidfd (st, err);
+  if (fd < 0)
+    return *err ? -1 : 0;
+  if (syscall (SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0 && errno != ESRCH)
+    return hull_error_sys (err, "send signal %d to container `%s`", sig, st->id);
+  return 0;
+}
+
+int
+hull_container_kill (const char *root, const char *id, int sig, bool all, hull_error_t *err)
+{
+  cleanup_close int root_fd = -1;
+  cleanup_close int dir_fd = -1;
+  cleanup_state struct hull_state *st = NULL;
+  enum hull_status status;
+
+  if (open_container (root, id, false, &root_fd, &dir_fd, &st, err) < 0)
+    return -1;
+  status = hull_state_status (dir_fd, st);
+  if (status != HULL_STATUS_CREATED && status != HULL_STATUS_RUNNING)
+    return hull_error (err, 0, "container `%s` is %s: cannot send it a signal", id, hull_status_name (status));
+  if (all && st->cgroup_path)
+    {
+      cleanup_cgroup struct hull_cgroup *cg = NULL;
+      if (hull_cgroup_open (st->cgroup_path, &cg, err) < 0)
+        return -1;
+      return hull_cgroup_kill (cg, sig, err);
+    }
+  return signal_init (st, sig, err);
+}
+
+/* Wait until the init is gone (it is not our child: poll its pidfd). */
+static void
+wait_gone (const struct hull_state *st)
+{
+  hull_error_t ignored = NULL;
+  int fd = init_pidfd (st, &ignored);
+  hull_error_free (&ignored);
+  if (fd < 0)
+    return;
+  struct pollfd p = { .fd = fd, .events = POLLIN };
+  while (poll (&p, 1, 10000) < 0 && errno == EINTR)
+    ;
+  close (fd);
+}
+
+static void
+run_poststop (const struct hull_state *st, const struct hull_log *log)
+{
+  struct hull_hook *hooks = NULL;
+  size_t n = st->hooks ? hull_hooks_from_json (st->hooks, HULL_HOOK_POSTSTOP, &hooks) : 0;
+  cleanup_free char *state = NULL;
+  if (n == 0)
+    return;
+  state = hull_state_hook_json (st->id, st->bundle, 0, HULL_STATUS_STOPPED, st->annotations);
+  for (size_t i = 0; i < n; i++)
+    {
+      hull_error_t err = NULL;
+      if (hull_hooks_run (&hooks[i], 1, HULL_HOOK_POSTSTOP, state, &err) < 0)
+        hull_warn (log, "%s", err->msg);
+      hull_error_free (&err);
+    }
+  hull_hooks_free (hooks, n);
+}
+
+static int
+destroy_cgroup (const struct hull_state *st, hull_error_t *err)
+{
+  cleanup_cgroup struct hull_cgroup *cg = NULL;
+  if (st->cgroup_path == NULL)
+    return 0;
+  if (hull_cgroup_open (st->cgroup_path, &cg, err) < 0)
+    return -1;
+  /* Anything left in the group (no pid namespace, or a forked daemon) goes too. */
+  if (hull_cgroup_kill (cg, SIGKILL, err) < 0)
+    return -1;
+  return hull_cgroup_destroy (cg, err);
+}
+
+int
+hull_container_delete (const char *root, const char *id, bool force, const struct hull_log *log, hull_error_t *err)
+{
+  cleanup_close int root_fd = -1;
+  cleanup_close int dir_fd = -1;
+  cleanup_state struct hull_state *st = NULL;
+  enum hull_status status;
+
+  if (open_container (root, id, true, &root_fd, &dir_fd, &st, err) < 0)
+    {
+      /* A directory without state.json is a create that died half-way: --force cleans it. */
+      if (force && *err && root_fd >= 0 && dir_fd >= 0)
+        {
+          hull_error_free (err);
+          return hull_state_dir_remove (root_fd, id, err);
+        }
+      return -1;
+    }
+  if (st == NULL)
+    {
+      if (!force)
+        return hull_error (err, 0, "container `%s` is being created: use --force to remove it", id);
+      return hull_state_dir_remove (root_fd, id, err);
+    }
+  status = hull_state_status (dir_fd, st);
+  if (status == HULL_STATUS_RUNNING && !force)
+    return hull_error (err, 0, "container `%s` is running: stop it first or use --force", id);
+  if (status == HULL_STATUS_RUNNING || status == HULL_STATUS_CREATED)
+    {
+      if (signal_init (st, SIGKILL, err) < 0)
+        return -1;
+      wait_gone (st);
+    }
+  if (destroy_cgroup (st, err) < 0)
+    return hull_error_wrap (err, "delete container `%s`", id);
+  run_poststop (st, log);
+  return hull_state_dir_remove (root_fd, id, err);
+}
+
+static int
+cmp_json_id (const void *a, const void *b)
+{
+  json_t *const *x = a, *const *y = b;
+  return strcmp (json_string_value (json_object_get (*x, "id")), json_string_value (json_object_get (*y, "id")));
+}
+
+int
+hull_container_list (const char *root, json_t **out, hull_error_t *err)
+{
+  DIR *d = opendir (root);
+  struct dirent *de;
+  json_t **items = NULL;
+  size_t n = 0;
+
+  *out = json_array ();
+  if (d == NULL)
+    return errno == ENOENT ? 0 : hull_error_sys (err, "open state directory `%s`", root);
+  while ((de = readdir (d)) != NULL)
+    {
+      json_t *o = NULL;
+      hull_error_t ignored = NULL;
+      if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+        continue;
+      if (hull_container_state (root, de->d_name, &o, &ignored) == 0 && o)
+        {
+          items = xrealloc (items, (n + 1) * sizeof *items);
+          items[n++] = o;
+        }
+      hull_error_free (&ignored);
+    }
+  closedir (d);
+  qsort (items, n, sizeof *items, cmp_json_id);
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new (*out, items[i]);
+  free (items);
+  return 0;
+}

@@ -1,0 +1,28 @@
+/* cli.h: hull-runtime's command table and the global options every command sees. */
+#ifndef HULL_RUNTIME_CLI_H
+#define HULL_RUNTIME_CLI_H
+
+#include <stdbool.h>
+
+#include "core/log.h"
+
+struct cli_globals
+{
+  const char *root;
+  struct hull_log log;
+};
+
+struct cli_command
+{
+  const char *name;
+  int (*run) (struct cli_globals *g, int argc, char **argv);
+  const char *usage;   /* arguments, after the command name */
+  const char *summary;
+};
+
+extern const struct cli_command cli_commands[];
+
+/* Print an error (stderr, and the --log file) and return the exit code 1. */
+int cli_fail (struct cli_globals *g, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
+#endif

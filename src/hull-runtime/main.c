@@ -1,0 +1,154 @@
+/* main.c: hull-runtime's entry point: global options (runc's), then one command. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "hull-config.h"
+
+int
+cli_fail (struct cli_globals *g, const char *fmt, ...)
+{
+  va_list ap;
+  char *msg = NULL;
+  va_start (ap, fmt);
+  if (vasprintf (&msg, fmt, ap) < 0)
+    msg = NULL;
+  va_end (ap);
+  if (msg == NULL)
+    return 1;
+  fprintf (stderr, "hull-runtime: %s\n", msg);
+  if (g->log.fd >= 0)
+    hull_log_msg (&g->log, HULL_LOG_ERROR, "%s", msg);
+  free (msg);
+  return 1;
+}
+
+static void
+usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: hull-runtime [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
+           "An OCI runtime with every protection on by default; runc's command line.\n\n"
+           "Global options:\n"
+           "  --root DIR          state directory (default /run/hull-runtime, or\n"
+           "                      $XDG_RUNTIME_DIR/hull-runtime when not root)\n"
+           "  --log FILE          also write errors and warnings to FILE\n"
+           "  --log-format FMT    text (default) or json\n"
+           "  --debug             write debug lines to the log\n"
+           "  --systemd-cgroup    accepted for compatibility; systemd cgroup paths are refused\n"
+           "  --version, -v       print the version\n"
+           "  --help, -h          this text\n\nCommands:\n");
+  for (const struct cli_command *c = cli_commands; c->name; c++)
+    fprintf (out, "  %-10s %s\n", c->name, c->summary);
+  fprintf (out, "\n'hull-runtime COMMAND --help' shows a command's options. See hull-runtime(8).\n");
+}
+
+static const char *
+default_root (void)
+{
+  const char *xdg = getenv ("XDG_RUNTIME_DIR");
+  static char buf[4096];
+  if (geteuid () == 0 || xdg == NULL || *xdg == '\0')
+    return "/run/hull-runtime";
+  snprintf (buf, sizeof buf, "%s/hull-runtime", xdg);
+  return buf;
+}
+
+static int
+open_log (struct cli_globals *g, const char *path)
+{
+  g->log.fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (g->log.fd < 0)
+    return cli_fail (g, "--log `%s`: %s", path, strerror (errno));
+  return 0;
+}
+
+enum
+{
+  OPT_ROOT = 256,
+  OPT_LOG,
+  OPT_LOG_FORMAT,
+  OPT_DEBUG,
+  OPT_SYSTEMD_CGROUP,
+  OPT_ROOTLESS,
+};
+
+int
+main (int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "root", required_argument, NULL, OPT_ROOT },
+    { "log", required_argument, NULL, OPT_LOG },
+    { "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+    { "debug", no_argument, NULL, OPT_DEBUG },
+    { "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP },
+    { "rootless", required_argument, NULL, OPT_ROOTLESS },
+    { "version", no_argument, NULL, 'v' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  struct cli_globals g = { .root = NULL, .log = { .fd = -1, .tag = "hull-runtime" } };
+  const char *log_path = NULL;
+  int c;
+
+  /* '+': stop at the command name; the command parses its own options. */
+  while ((c = getopt_long (argc, argv, "+vh", opts, NULL)) != -1)
+    {
+      switch (c)
+        {
+        case OPT_ROOT:
+          g.root = optarg;
+          break;
+        case OPT_LOG:
+          log_path = optarg;
+          break;
+        case OPT_LOG_FORMAT:
+          if (strcmp (optarg, "json") != 0 && strcmp (optarg, "text") != 0)
+            return cli_fail (&g, "--log-format: `%s` is neither text nor json", optarg);
+          g.log.json = strcmp (optarg, "json") == 0;
+          break;
+        case OPT_DEBUG:
+          g.log.debug = true;
+          break;
+        case OPT_SYSTEMD_CGROUP:
+        case OPT_ROOTLESS:
+          break;
+        case 'v':
+          printf ("hull-runtime version %s\nspec: 1.2.0\n", HULL_VERSION);
+          return 0;
+        case 'h':
+          usage (stdout);
+          return 0;
+        default:
+          usage (stderr);
+          return 2;
+        }
+    }
+  if (log_path && open_log (&g, log_path) != 0)
+    return 1;
+  if (g.root == NULL)
+    g.root = default_root ();
+  if (optind >= argc)
+    {
+      usage (stderr);
+      return 2;
+    }
+  for (const struct cli_command *cmd = cli_commands; cmd->name; cmd++)
+    if (strcmp (cmd->name, argv[optind]) == 0)
+      {
+        argv += optind;
+        argc -= optind;
+        optind = 0; /* reset getopt for the command's own options */
+        return cmd->run (&g, argc, argv);
+      }
+  cli_fail (&g, "unknown command `%s`", argv[optind]);
+  usage (stderr);
+  return 2;
+}
