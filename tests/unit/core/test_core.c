@@ -1,0 +1,125 @@
+/* test_core.c: unit tests for lib/core, mount option parsing, signal names and state helpers. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../harness.h"
+#include "core/error.h"
+#include "core/util.h"
+#include "linux/mount_options.h"
+#include "runtime/container.h"
+#include "runtime/state.h"
+
+static void
+test_errors (void)
+{
+  hull_error_t err = NULL;
+  T_OK (hull_error (&err, ENOENT, "open `%s`", "x") == -1, "hull_error returns -1");
+  T_OK (strcmp (err->msg, "open `x`: No such file or directory") == 0, "message carries errno text: %s", err->msg);
+  hull_error (&err, 0, "second");
+  T_OK (strstr (err->msg, "open") != NULL, "first error kept");
+  hull_error_wrap (&err, "create `%s`", "c1");
+  T_OK (strncmp (err->msg, "create `c1`: open", 17) == 0, "wrap prefixes context");
+  hull_error_free (&err);
+  T_OK (err == NULL, "free clears");
+}
+
+static void
+test_files (void)
+{
+  char tmpl[] = "/tmp/hull-unit-XXXXXX";
+  char *dir = mkdtemp (tmpl);
+  hull_error_t err = NULL;
+  cleanup_close int dfd = open (dir, O_RDONLY | O_DIRECTORY);
+  cleanup_free char *back = NULL;
+  size_t len;
+
+  T_OK (hull_write_file_atomic_at (dfd, "f", "hello", 5, 0600, &err) == 0, "atomic write");
+  T_OK (hull_read_file_at (dfd, "f", &back, &len, &err) == 0 && len == 5 && strcmp (back, "hello") == 0, "read back");
+  {
+    char tmpname[64];
+    snprintf (tmpname, sizeof tmpname, ".f.tmp-%d", (int) getpid ());
+    T_OK (faccessat (dfd, tmpname, F_OK, 0) < 0, "no temp file left");
+  }
+  mkdirat (dfd, "d", 0700);
+  mkdirat (dfd, "d/e", 0700);
+  hull_write_file_atomic_at (dfd, "d/e/g", "x", 1, 0600, &err);
+  T_OK (hull_rm_rf_at (dfd, "d", &err) == 0 && faccessat (dfd, "d", F_OK, 0) < 0, "rm -rf removes a tree");
+  T_OK (hull_read_file_at (dfd, "missing", &back, &len, &err) < 0 && err->errno_ == ENOENT, "missing file errors");
+  hull_error_free (&err);
+  hull_rm_rf_at (AT_FDCWD, dir, &err);
+}
+
+static void
+test_mount_opts (void)
+{
+  char *o1[] = { "nosuid", "nodev", "ro", "mode=755", "size=65536k", "rbind", "rprivate", NULL };
+  char *o2[] = { "ro", "rw", "noatime", "strictatime", "rro", NULL };
+  char *o3[] = { "idmap", NULL };
+  char *o4[] = { "", NULL };
+  struct hull_mount_opts m;
+  hull_error_t err = NULL;
+
+  T_OK (hull_mount_opts_parse (o1, "mounts[0]", &m, &err) == 0, "parse typical options");
+  T_OK (m.bind && m.recursive_bind, "rbind is a recursive bind");
+  T_OK ((m.attr_set & (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_RDONLY)) == (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_RDONLY), "flags set");
+  T_OK (m.propagation == MS_PRIVATE && m.propagation_recursive, "rprivate");
+  T_OK (m.fs_params && strcmp (m.fs_params[0], "mode=755") == 0 && strcmp (m.fs_params[1], "size=65536k") == 0 && !m.fs_params[2], "data options kept in order");
+  hull_mount_opts_free (&m);
+
+  T_OK (hull_mount_opts_parse (o2, "mounts[1]", &m, &err) == 0, "parse conflicting options");
+  T_OK (!(m.attr_set & MOUNT_ATTR_RDONLY) && (m.attr_clr & MOUNT_ATTR_RDONLY), "later rw wins over ro");
+  T_OK ((m.attr_set & MOUNT_ATTR__ATIME) == MOUNT_ATTR_STRICTATIME && (m.attr_clr & MOUNT_ATTR__ATIME) == MOUNT_ATTR__ATIME, "last atime mode wins, whole field cleared");
+  T_OK (m.rattr_set & MOUNT_ATTR_RDONLY, "rro is recursive");
+  hull_mount_opts_free (&m);
+
+  T_OK (hull_mount_opts_parse (o3, "mounts[2]", &m, &err) < 0 && strstr (err->msg, "mounts[2].options[0]"), "idmap refused naming the option");
+  hull_error_free (&err);
+  T_OK (hull_mount_opts_parse (o4, "mounts[3]", &m, &err) < 0 && strstr (err->msg, "empty option"), "empty option refused");
+  hull_error_free (&err);
+}
+
+static void
+test_signals (void)
+{
+  T_OK (hull_signal_parse ("TERM") == SIGTERM, "TERM");
+  T_OK (hull_signal_parse ("SIGKILL") == SIGKILL, "SIGKILL");
+  T_OK (hull_signal_parse ("9") == 9, "number");
+  T_OK (hull_signal_parse ("sigusr1") == SIGUSR1, "case-insensitive");
+  T_OK (hull_signal_parse ("RTMIN+2") == SIGRTMIN + 2, "RTMIN+2");
+  T_OK (hull_signal_parse ("NOPE") < 0 && hull_signal_parse ("0") < 0 && hull_signal_parse ("") < 0 && hull_signal_parse ("999") < 0, "bad names refused");
+}
+
+static void
+test_state (void)
+{
+  hull_error_t err = NULL;
+  unsigned long long st1, st2;
+  bool zombie = true;
+  T_OK (hull_state_check_id ("abc-1.2_x+y", &err) == 0, "valid id");
+  T_OK (hull_state_check_id ("../x", &err) < 0, "slash refused");
+  hull_error_free (&err);
+  T_OK (hull_state_check_id ("..", &err) < 0, "dot-dot refused");
+  hull_error_free (&err);
+  T_OK (hull_state_check_id ("", &err) < 0, "empty refused");
+  hull_error_free (&err);
+  T_OK (hull_proc_start_time (getpid (), &st1, &zombie) == 0 && !zombie, "own start time read");
+  T_OK (hull_proc_start_time (getpid (), &st2, NULL) == 0 && st1 == st2, "stable");
+  T_OK (hull_proc_start_time (0x7ffffff0, &st2, NULL) < 0, "missing pid");
+}
+
+int
+main (void)
+{
+  test_errors ();
+  test_files ();
+  test_mount_opts ();
+  test_signals ();
+  test_state ();
+  return hull_test_done ();
+}
