@@ -24,6 +24,10 @@ struct hull_init_ctx
   bool new_userns;                 /* the container has its own user namespace */
   bool join_mntns;                 /* the mount namespace is joined: no rootfs set-up */
   pid_t host_pid;                  /* set by the init from the first GO message */
+  /* The runtime's own descriptors, closed by the child right after clone: the state
+     directory's fd carries the state lock (flock), which a copy held by the waiting init
+     would keep taken until exec, blocking `start` and `delete`. -1 entries are skipped. */
+  int runtime_fds[4];
   const struct hull_log *log;
 };
 

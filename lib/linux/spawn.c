@@ -134,6 +134,16 @@ write_id_maps (const struct hull_spec *spec, pid_t pid, hull_error_t *err)
   return write_map (pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings, err);
 }
 
+/* First thing in every child of the runtime: drop the runtime's descriptors. */
+static void
+close_runtime_fds (const struct hull_init_ctx *ctx, int parent_sync)
+{
+  close (parent_sync);
+  for (size_t i = 0; i < sizeof ctx->runtime_fds / sizeof ctx->runtime_fds[0]; i++)
+    if (ctx->runtime_fds[i] >= 0)
+      close (ctx->runtime_fds[i]);
+}
+
 static void __attribute__ ((noreturn))
 child_fail (struct hull_init_ctx *ctx, hull_error_t *err)
 {
@@ -211,7 +221,7 @@ spawn_two_stage (struct hull_init_ctx *ctx, const struct ns_plan *plan, int pare
     return hull_error_sys (err, "clone the container's first stage");
   if (s1 == 0)
     {
-      close (parent_sync);
+      close_runtime_fds (ctx, parent_sync);
       stage1 (ctx, plan);
     }
   for (;;)
@@ -283,7 +293,7 @@ spawn_direct (struct hull_init_ctx *ctx, const struct ns_plan *plan, int parent_
   if (pid == 0)
     {
       hull_error_t cerr = NULL;
-      close (parent_sync);
+      close_runtime_fds (ctx, parent_sync);
       if (join_self_namespaces (spec, &cerr) < 0)
         child_fail (ctx, &cerr);
       _exit (hull_init_main (ctx));

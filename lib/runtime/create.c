@@ -179,6 +179,7 @@ spawn_init (struct creation *c, bool with_fifo, hull_error_t *err)
     .preserve_fds = c->o->preserve_fds,
     .no_pivot = c->o->no_pivot,
     .log = c->o->log,
+    .runtime_fds = { c->root_fd, c->dir_fd, c->o->log ? c->o->log->fd : -1, -1 },
   };
   const struct hull_namespace *mnt = hull_spec_namespace (c->spec, CLONE_NEWNS);
   bool zombie;
