@@ -16,7 +16,7 @@ typedef struct hull_error_s *hull_error_t;
    non-zero ": strerror(errno_)" is appended. */
 int hull_error (hull_error_t *err, int errno_, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
-int hull_verror (hull_error_t *err, int errno_, const char *fmt, va_list ap);
+int hull_verror (hull_error_t *err, int errno_, const char *fmt, va_list ap) __attribute__ ((format (printf, 3, 0)));
 
 /* Prefix the message in *err with more context ("create `c1`: " + old message); returns -1. */
 int hull_error_wrap (hull_error_t *err, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));

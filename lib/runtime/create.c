@@ -134,7 +134,6 @@ load_and_check (struct creation *c, hull_error_t *err)
 static int
 make_fifo (struct creation *c, hull_error_t *err)
 {
-  cleanup_free char *path = NULL;
   if (mkfifoat (c->dir_fd, HULL_EXEC_FIFO, 0600) < 0)
     return hull_error_sys (err, "create exec.fifo");
   /* Opened read-write in the init's hands: its read blocks until `start` writes a byte. */

@@ -1,0 +1,33 @@
+/* fuzz_spec.c: libFuzzer target for the config.json parser. Every input goes through
+   hull_spec_parse, and what parses goes through hull_spec_validate_linux; both must fail
+   cleanly (an error, no crash, no leak) on anything. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "core/error.h"
+#include "spec/spec.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  hull_error_t err = NULL;
+  struct hull_spec *spec = NULL;
+
+  if (hull_spec_parse ((const char *) data, size, &spec, &err) == 0)
+    {
+      /* A successful parse never leaves an error behind. */
+      if (err != NULL)
+        abort ();
+      if (hull_spec_validate_linux (spec, &err) < 0 && err == NULL)
+        abort ();
+      (void) hull_spec_namespace (spec, 0);
+    }
+  else if (err == NULL || err->msg == NULL || spec != NULL)
+    abort (); /* failures always say why and hand back nothing */
+  hull_error_free (&err);
+  hull_spec_free (spec);
+  return 0;
+}
