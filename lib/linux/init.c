@@ -23,6 +23,7 @@
 #include "../core/util.h"
 #include "../runtime/hooks.h"
 #include "../runtime/state.h"
+#include "caps.h"
 #include "fsutil.h"
 #include "mounts.h"
 #include "sync.h"
@@ -230,11 +231,16 @@ static int
 become_process (struct hull_init_ctx *ctx, const char *exe, hull_error_t *err)
 {
   const struct hull_process *p = ctx->spec->process;
+  struct hull_caps caps;
   char **env;
 
   if (chdir (p->cwd) < 0)
     return hull_error_sys (err, "process.cwd `%s`", p->cwd);
-  if (set_rlimits (p, err) < 0 || switch_user (p, err) < 0)
+  if (hull_caps_parse (p->capabilities, &caps, err) < 0)
+    return -1;
+  /* bounding set and KEEPCAPS while still root, then the uid switch, then the other sets */
+  if (set_rlimits (p, err) < 0 || hull_caps_before_user (&caps, err) < 0 || switch_user (p, err) < 0
+      || hull_caps_after_user (&caps, err) < 0)
     return -1;
   umask (p->user.has_umask ? p->user.umask : 0022);
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -288,9 +294,13 @@ setup (struct hull_init_ctx *ctx, char **exe, hull_error_t *err)
     return -1;
   if (run_container_hooks (ctx, HULL_HOOK_CREATE_CONTAINER, HULL_STATUS_CREATING, err) < 0)
     return -1;
-  if (!ctx->join_mntns && (hull_mounts_pivot (ctx, root_fd, err) < 0 || hull_mounts_finish (ctx, err) < 0))
+  /* sysctls go in after pivot_root (the container's /proc) and before readonlyPaths makes
+     /proc/sys read-only */
+  if (!ctx->join_mntns && hull_mounts_pivot (ctx, root_fd, err) < 0)
     return -1;
   if (set_sysctls (spec->linux_, err) < 0)
+    return -1;
+  if (!ctx->join_mntns && hull_mounts_finish (ctx, err) < 0)
     return -1;
   return resolve_exec (spec->process, exe, err);
 }
