@@ -156,7 +156,8 @@ run_container_hooks (const struct hull_init_ctx *ctx, enum hull_hook_kind kind, 
   cleanup_free char *state = NULL;
   if (ctx->spec->n_hooks[kind] == 0)
     return 0;
-  state = hull_state_hook_json (ctx->id, ctx->bundle, ctx->host_pid, status, json_object_get (ctx->spec->raw, "annotations"));
+  /* As runc does, hooks run in the container's namespaces get the pid as seen there. */
+  state = hull_state_hook_json (ctx->id, ctx->bundle, getpid (), status, json_object_get (ctx->spec->raw, "annotations"));
   return hull_hooks_run (ctx->spec->hooks[kind], ctx->spec->n_hooks[kind], kind, state, err);
 }
 

@@ -458,7 +458,7 @@ mask_path (const char *path, int *empty_dir_fs, hull_error_t *err)
     return hull_error_sys (err, "linux.maskedPaths `%s`: stat", path);
   if (S_ISDIR (st.st_mode))
     {
-      static char *const params[] = { "size=0", "mode=0", NULL };
+      static char *const params[] = { "size=0", "mode=0555", NULL };
       if (*empty_dir_fs < 0 && new_fs ("tmpfs", "tmpfs", params, MOUNT_ATTR_RDONLY, "linux.maskedPaths", empty_dir_fs, err) < 0)
         return -1;
       if (clone_tree (*empty_dir_fs, "", false, "linux.maskedPaths", &mfd, err) < 0)
@@ -497,12 +497,6 @@ hull_mounts_finish (const struct hull_init_ctx *ctx, hull_error_t *err)
   const struct hull_linux *lx = ctx->spec->linux_;
   cleanup_close int empty_dir_fs = -1;
 
-  if (lx && lx->rootfs_propagation)
-    {
-      unsigned long f = propagation_flag (lx->rootfs_propagation);
-      if (f && mount (NULL, "/", NULL, MS_REC | f, NULL) < 0)
-        return hull_error_sys (err, "linux.rootfsPropagation `%s`", lx->rootfs_propagation);
-    }
   for (size_t i = 0; lx && lx->masked_paths && lx->masked_paths[i]; i++)
     if (mask_path (lx->masked_paths[i], &empty_dir_fs, err) < 0)
       return -1;
@@ -513,6 +507,13 @@ hull_mounts_finish (const struct hull_init_ctx *ctx, hull_error_t *err)
     {
       /* AT_FDCWD with an empty path is the cwd, which is "/" here. */
       return hull_error_sys (err, "root.readonly: make / read-only");
+    }
+  /* Last: an unbindable tree could not be cloned for the masks above. */
+  if (lx && lx->rootfs_propagation)
+    {
+      unsigned long f = propagation_flag (lx->rootfs_propagation);
+      if (f && mount (NULL, "/", NULL, MS_REC | f, NULL) < 0)
+        return hull_error_sys (err, "linux.rootfsPropagation `%s`", lx->rootfs_propagation);
     }
   return 0;
 }

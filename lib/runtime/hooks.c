@@ -27,6 +27,7 @@ hook_child (const struct hull_hook *h, int in_fd, int out_fd)
 
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
+  signal (SIGPIPE, SIG_DFL);
   if (dup2 (in_fd, 0) < 0 || dup2 (out_fd, 1) < 0 || dup2 (out_fd, 2) < 0)
     _exit (126);
   execve (h->path, h->args && h->args[0] ? h->args : argv_default, h->env ? h->env : empty_env);

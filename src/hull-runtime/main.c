@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,9 @@ main (int argc, char **argv)
   const char *log_path = NULL;
   int c;
 
+  /* A hook that exits without reading its state must not kill us mid-create with SIGPIPE:
+     writes fail with EPIPE instead. Children reset it before exec. */
+  signal (SIGPIPE, SIG_IGN);
   /* '+': stop at the command name; the command parses its own options. */
   while ((c = getopt_long (argc, argv, "+vh", opts, NULL)) != -1)
     {
