@@ -229,19 +229,16 @@ reset_signals (void)
 
 /* The last steps, in the order that keeps each privileged one possible until it is done. */
 static int
-become_process (struct hull_init_ctx *ctx, const char *exe, hull_error_t *err)
+become_process (struct hull_init_ctx *ctx, const char *exe, const struct hull_caps *caps, hull_error_t *err)
 {
   const struct hull_process *p = ctx->spec->process;
-  struct hull_caps caps;
   char **env;
 
   if (chdir (p->cwd) < 0)
     return hull_error_sys (err, "process.cwd `%s`", p->cwd);
-  if (hull_caps_parse (p->capabilities, &caps, err) < 0)
-    return -1;
   /* bounding set and KEEPCAPS while still root, then the uid switch, then the other sets */
-  if (set_rlimits (p, err) < 0 || hull_caps_before_user (&caps, err) < 0 || switch_user (p, err) < 0
-      || hull_caps_after_user (&caps, err) < 0)
+  if (set_rlimits (p, err) < 0 || hull_caps_before_user (caps, err) < 0 || switch_user (p, err) < 0
+      || hull_caps_after_user (caps, err) < 0)
     return -1;
   umask (p->user.has_umask ? p->user.umask : 0022);
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -258,12 +255,15 @@ become_process (struct hull_init_ctx *ctx, const char *exe, hull_error_t *err)
 }
 
 static int
-setup (struct hull_init_ctx *ctx, char **exe, hull_error_t *err)
+setup (struct hull_init_ctx *ctx, char **exe, struct hull_caps *caps, hull_error_t *err)
 {
   const struct hull_spec *spec = ctx->spec;
   cleanup_close int root_fd = -1;
   int32_t pid;
 
+  /* Names are checked before anything is made, so a bad one fails create, not start. */
+  if (hull_caps_parse (spec->process ? spec->process->capabilities : NULL, caps, err) < 0)
+    return -1;
   if (hull_sync_expect (ctx->sync_fd, HULL_SYNC_GO, &pid, err) < 0)
     return -1;
   ctx->host_pid = pid;
@@ -303,7 +303,8 @@ setup (struct hull_init_ctx *ctx, char **exe, hull_error_t *err)
     return -1;
   if (!ctx->join_mntns && hull_mounts_finish (ctx, err) < 0)
     return -1;
-  return resolve_exec (spec->process, exe, err);
+  /* Without a process (allowed for create), start is refused by the runtime before the fifo. */
+  return spec->process ? resolve_exec (spec->process, exe, err) : 0;
 }
 
 int
@@ -311,8 +312,9 @@ hull_init_main (struct hull_init_ctx *ctx)
 {
   cleanup_error hull_error_t err = NULL;
   cleanup_free char *exe = NULL;
+  struct hull_caps caps;
 
-  if (setup (ctx, &exe, &err) < 0)
+  if (setup (ctx, &exe, &caps, &err) < 0)
     goto fail;
   if (hull_sync_send (ctx->sync_fd, HULL_SYNC_READY, 0, NULL, &err) < 0)
     goto fail;
@@ -320,7 +322,12 @@ hull_init_main (struct hull_init_ctx *ctx)
     goto fail;
   if (run_container_hooks (ctx, HULL_HOOK_START_CONTAINER, HULL_STATUS_CREATED, &err) < 0)
     goto fail;
-  become_process (ctx, exe, &err);
+  if (ctx->spec->process == NULL)
+    {
+      hull_error (&err, 0, "config.json: process: required to start a container");
+      goto fail;
+    }
+  become_process (ctx, exe, &caps, &err);
 fail:
   hull_sync_send_error (ctx->sync_fd, &err);
   return 127;

@@ -53,6 +53,11 @@ plan_namespaces (const struct hull_spec *spec, struct ns_plan *p)
       else
         p->new_flags |= lx->namespaces[i].type;
     }
+  /* A container always gets a private mount namespace unless it joins one: inheriting the
+     runtime's (as a config without a mount entry would ask) and then pivot_root-ing would move
+     the host's own root. */
+  if (!hull_spec_namespace (spec, CLONE_NEWNS))
+    p->new_flags |= CLONE_NEWNS;
   /* The cgroup namespace is entered by the init itself once it sits in its cgroup. */
   p->new_flags &= ~(unsigned long) CLONE_NEWCGROUP;
   p->time_offsets = (p->new_flags & CLONE_NEWTIME) && lx

@@ -46,15 +46,15 @@ ipc:
 }
 
 int
-hull_check_spec (const struct hull_spec *spec, const char *console_socket, hull_error_t *err)
+hull_check_spec (const struct hull_spec *spec, const char *console_socket, bool need_process, hull_error_t *err)
 {
   const struct hull_linux *lx = spec->linux_;
 
   if (hull_spec_validate_linux (spec, err) < 0)
     return -1;
-  if (spec->process == NULL)
-    return hull_error (err, 0, "config.json: process: required to create a container");
-  if (spec->process->terminal)
+  if (spec->process == NULL && need_process)
+    return hull_error (err, 0, "config.json: process: required to run a container");
+  if (spec->process && spec->process->terminal)
     return hull_error (err, 0, "process.terminal: terminals are not supported yet; set it to false");
   if (console_socket)
     return hull_error (err, 0, "--console-socket: terminals are not supported yet");

@@ -7,6 +7,7 @@
 #include "../core/error.h"
 #include "../spec/spec.h"
 
-int hull_check_spec (const struct hull_spec *spec, const char *console_socket, hull_error_t *err);
+/* NEED_PROCESS: `run` needs process; `create` does not (runtime.md: it is required by start). */
+int hull_check_spec (const struct hull_spec *spec, const char *console_socket, bool need_process, hull_error_t *err);
 
 #endif

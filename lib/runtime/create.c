@@ -40,6 +40,7 @@ struct creation
   int sync[2];         /* [0] runtime, [1] init */
   pid_t pid;
   unsigned long long start_time;
+  bool run;            /* `run` rather than `create` */
 };
 
 static void
@@ -115,7 +116,7 @@ load_and_check (struct creation *c, hull_error_t *err)
   c->bundle = xstrdup (buf);
   if (hull_spec_load (c->bundle, &c->spec, err) < 0)
     return -1;
-  if (hull_check_spec (c->spec, c->o->console_socket, err) < 0)
+  if (hull_check_spec (c->spec, c->o->console_socket, c->run, err) < 0)
     return -1;
   {
     cleanup_free char *rp = c->spec->root_path[0] == '/' ? xstrdup (c->spec->root_path)
@@ -369,6 +370,7 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
   int ret;
 
   creation_init (&c, o);
+  c.run = true;
   /* Blocked before clone so no signal is lost; the init unblocks them before execve. */
   if (!o->detach)
     block_forwarded_signals (&set, &old);

@@ -61,7 +61,6 @@ hull_container_start (const char *root, const char *id, const struct hull_log *l
   cleanup_close int fifo = -1;
   cleanup_state struct hull_state *st = NULL;
   cleanup_spec struct hull_spec *spec = NULL;
-  hull_error_t ignored = NULL;
   enum hull_status status;
 
   if (open_container (root, id, true, &root_fd, &dir_fd, &st, err) < 0)
@@ -69,6 +68,10 @@ hull_container_start (const char *root, const char *id, const struct hull_log *l
   status = hull_state_status (dir_fd, st);
   if (status != HULL_STATUS_CREATED)
     return hull_error (err, 0, "container `%s` is %s, not created: cannot start it", id, hull_status_name (status));
+  if (hull_spec_load (st->bundle, &spec, err) < 0)
+    return hull_error_wrap (err, "start container `%s`", id);
+  if (spec->process == NULL)
+    return hull_error (err, 0, "start container `%s`: config.json: process: required to start a container", id);
   /* Non-blocking: with no reader (the init died) this fails at once with ENXIO. */
   fifo = openat (dir_fd, HULL_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0)
@@ -78,10 +81,8 @@ hull_container_start (const char *root, const char *id, const struct hull_log *l
   if (unlinkat (dir_fd, HULL_EXEC_FIFO, 0) < 0)
     return hull_error_sys (err, "start container `%s`: remove exec.fifo", id);
   /* poststart hooks come from the config as it is now, as runc does. */
-  if (hull_spec_load (st->bundle, &spec, &ignored) == 0)
-    hull_lifecycle_poststart (spec->hooks[HULL_HOOK_POSTSTART], spec->n_hooks[HULL_HOOK_POSTSTART], id, st->bundle,
+  hull_lifecycle_poststart (spec->hooks[HULL_HOOK_POSTSTART], spec->n_hooks[HULL_HOOK_POSTSTART], id, st->bundle,
                               st->pid, st->annotations, log);
-  hull_error_free (&ignored);
   return 0;
 }
 

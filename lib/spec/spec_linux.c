@@ -871,8 +871,6 @@ validate_linux_section (const struct hull_linux *l, hull_error_t *err)
 {
   if (validate_namespaces (l, err) < 0)
     return -1;
-  if (find_namespace (l, CLONE_NEWNS) == NULL)
-    return spec_error (err, "linux.namespaces", "a mount namespace is required");
   if (validate_user_namespace (l, err) < 0 || validate_time_offsets (l, err) < 0
       || validate_path_list ("linux.maskedPaths", l->masked_paths, err) < 0
       || validate_path_list ("linux.readonlyPaths", l->readonly_paths, err) < 0
@@ -890,8 +888,10 @@ hull_spec_validate_linux (const struct hull_spec *spec, hull_error_t *err)
       || (spec->process != NULL && validate_process (spec->process, err) < 0)
       || validate_mounts (spec, err) < 0 || validate_hooks (spec, err) < 0)
     return -1;
+  /* No linux section (or no mount namespace): accepted; the runtime still gives the container
+     a private mount namespace (see spawn.c), as pivot_root in the host's would move its root. */
   if (spec->linux_ == NULL)
-    return spec_error (err, "linux.namespaces", "a mount namespace is required");
+    return 0;
   if (validate_linux_section (spec->linux_, err) < 0)
     return -1;
   return validate_uts (spec, err);

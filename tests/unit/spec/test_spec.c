@@ -226,9 +226,6 @@ static const struct bad_case bad_cases[] = {
     "{\"linux\": {\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"pid\"}, {\"type\": "
     "\"pid\"}]}}",
     "config.json: linux.namespaces[2].type: duplicate namespace type \"pid\"" },
-  { VALIDATE, "{\"linux\": {\"namespaces\": [{\"type\": \"pid\"}]}}",
-    "config.json: linux.namespaces: a mount namespace is required" },
-  { VALIDATE, "{\"linux\": null}", "config.json: linux.namespaces: a mount namespace is required" },
   { VALIDATE, "{\"linux\": {\"namespaces\": [{\"type\": \"mount\", \"path\": \"proc/1/ns/mnt\"}]}}",
     "linux.namespaces[0].path: must be an absolute path" },
   { VALIDATE, "{\"linux\": {\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"user\"}]}}",
