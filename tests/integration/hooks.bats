@@ -98,7 +98,7 @@ record_all() {
   for k in prestart createRuntime createContainer startContainer poststart poststop; do
     [ "$(cat "$HOOKS/$k.args")" = "$(printf '%s\n' "$k" x1 "second arg")" ] || fail "$k args: $(cat "$HOOKS/$k.args")"
     grep -qx "HOOK_KIND=$k" "$HOOKS/$k.env" || fail "$k env: $(cat "$HOOKS/$k.env")"
-    ! grep -q FROM_TEST_ENV "$HOOKS/$k.env" || fail "$k inherited the runtime's environment"
+    refute grep -q FROM_TEST_ENV "$HOOKS/$k.env" || fail "$k inherited the runtime's environment"
   done
 }
 
@@ -156,7 +156,7 @@ record_all() {
   [ $((end - start)) -lt 20 ] || fail "create took $((end - start))s with a 1s hook timeout"
   hookpid=$(cat "$HOOKS/pid")
   for ((i = 0; i < 100; i++)); do pid_alive "$hookpid" || break; sleep 0.02; done
-  ! pid_alive "$hookpid"
+  refute pid_alive "$hookpid"
 }
 
 @test "hooks: a failing startContainer hook fails start and stops the container" {

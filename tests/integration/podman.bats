@@ -1,0 +1,151 @@
+#!/usr/bin/env bats
+# podman driving the runtime under test through conmon (podman --runtime "$RUNTIME").
+#
+# podman runs in an environment of its own: containers.conf and storage.conf under
+# $HULL_TEST_CACHE/podman (vfs storage there too, kept between runs), cgroupfs as the cgroup
+# manager (no systemd here), events to a file, and default ulimits lowered to what this
+# machine allows (root lacks CAP_SYS_RESOURCE; podman 4.3's defaults would fail). The image
+# is the fixture rootfs imported as localhost/hull-busybox:latest. Most tests use
+# --network none; one uses podman's default bridge network (netavark), which works on
+# Debian 12 as root.
+
+load helpers
+
+IMAGE=localhost/hull-busybox:latest
+
+podman_env() {
+  PODMAN_DIR=$HULL_TEST_CACHE/podman
+  export CONTAINERS_CONF=$PODMAN_DIR/containers.conf
+  export CONTAINERS_STORAGE_CONF=$PODMAN_DIR/storage.conf
+  export CONTAINERS_REGISTRIES_CONF=$PODMAN_DIR/registries.conf
+}
+
+setup_file() {
+  command -v podman >/dev/null || return 0
+  podman_env
+  mkdir -p "$PODMAN_DIR/tmp" "$PODMAN_DIR/net"
+  cat > "$CONTAINERS_CONF" <<EOF
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "$PODMAN_DIR/events.log"
+tmp_dir = "$PODMAN_DIR/tmp"
+[network]
+network_config_dir = "$PODMAN_DIR/net"
+EOF
+  cat > "$CONTAINERS_STORAGE_CONF" <<EOF
+[storage]
+driver = "vfs"
+graphroot = "$PODMAN_DIR/root"
+runroot = "$PODMAN_DIR/runroot"
+EOF
+  echo 'unqualified-search-registries = []' > "$CONTAINERS_REGISTRIES_CONF"
+  # (re)import the image when the fixture rootfs changed
+  local stamp
+  stamp=$(cat "$HULL_TEST_CACHE/rootfs.stamp")
+  if [ "$(cat "$PODMAN_DIR/image.stamp" 2>/dev/null)" != "$stamp" ] || ! podman image exists "$IMAGE"; then
+    podman rmi -f "$IMAGE" >/dev/null 2>&1 || true
+    tar -C "$ROOTFS_SRC" -c . | podman import - "$IMAGE" >/dev/null
+    echo "$stamp" > "$PODMAN_DIR/image.stamp"
+  fi
+}
+
+setup() {
+  command -v podman >/dev/null || skip "podman is not installed"
+  hull_setup
+  podman_env
+}
+
+teardown() {
+  local names
+  names=$(podman ps -a --format '{{.Names}}' 2>/dev/null | grep -- "$TOKEN" || true)
+  for n in $names; do p rm -f -t 0 "$n" >/dev/null 2>&1 || true; done
+  local problems=()
+  names=$(podman ps -a --format '{{.Names}}' 2>/dev/null | grep -- "$TOKEN" || true)
+  [ -z "$names" ] || problems+=("podman containers left: $names")
+  hull_teardown || problems+=("see above")
+  if [ ${#problems[@]} -gt 0 ]; then
+    printf 'teardown: %s\n' "${problems[@]}" >&2
+    return 1
+  fi
+}
+
+# p ARGS...: podman with the runtime under test
+p() {
+  podman --runtime "$RUNTIME" "$@" </dev/null 3>&-
+}
+
+@test "podman run --rm: echo hi" {
+  run p run --rm --network none --name "$CID" "$IMAGE" echo hi
+  assert_success
+  assert_output_equals hi
+}
+
+@test "podman run: the exit code is passed through" {
+  run p run --rm --network none --name "$CID" "$IMAGE" sh -c 'exit 7'
+  assert_failure 7
+}
+
+@test "podman create, start, stop, rm" {
+  run p create --network none --name "$CID" "$IMAGE" sh -c 'trap "exit 0" TERM; while :; do sleep 1 & wait; done'
+  assert_success
+  [ "$(podman inspect -f '{{.State.Status}}' "$CID")" = created ]
+  p start "$CID"
+  [ "$(podman inspect -f '{{.State.Status}}' "$CID")" = running ]
+  pid=$(podman inspect -f '{{.State.Pid}}' "$CID")
+  [ "$pid" -gt 0 ]
+  [ "$(cat /proc/$pid/comm)" = sh ]
+  p stop -t 5 "$CID"
+  [ "$(podman inspect -f '{{.State.Status}}' "$CID")" = exited ]
+  [ "$(podman inspect -f '{{.State.ExitCode}}' "$CID")" = 0 ]
+  p rm "$CID"
+  run podman inspect "$CID"
+  assert_failure
+}
+
+@test "podman kill and rm -f of a running container" {
+  p run -d --network none --name "$CID" "$IMAGE" sleep 100
+  [ "$(podman inspect -f '{{.State.Status}}' "$CID")" = running ]
+  p kill "$CID"
+  [ "$(podman inspect -f '{{.State.Status}}' "$CID")" = exited ]
+  p rm "$CID"
+  p run -d --network none --name "$CID-2" "$IMAGE" sleep 100
+  p rm -f -t 0 "$CID-2"
+  run podman inspect "$CID-2"
+  assert_failure
+}
+
+@test "podman logs: the container's output is captured" {
+  p run -d --network none --name "$CID" "$IMAGE" sh -c 'echo line-one; echo line-two >&2'
+  p wait "$CID"
+  run podman logs "$CID"
+  assert_success
+  [[ $output == *line-one* ]]
+  [[ $output == *line-two* ]]
+}
+
+@test "podman run: environment, user, workdir and hostname reach the process" {
+  run p run --rm --network none --name "$CID" -e HULL_X=42 -u 1000:1000 -w /tmp --hostname podhost "$IMAGE" \
+    sh -c 'echo $HULL_X; id -u; pwd; hostname'
+  assert_success
+  [ "$(echo $output)" = "42 1000 /tmp podhost" ]
+}
+
+@test "podman run with the default bridge network" {
+  run p run --rm --name "$CID" "$IMAGE" sh -c 'ip -o -4 addr show | grep -v " lo " | wc -l'
+  if [ "$status" -ne 0 ] && [[ $output == *netavark* || $output == *iptables* || $output == *CNI* ]]; then
+    skip "podman's default network cannot be set up on this machine: ${output:0:200}"
+  fi
+  assert_success
+  [ "${lines[-1]}" -ge 1 ]
+}
+
+@test "podman exec runs a process in the running container" {
+  "$RUNTIME" exec --help >/dev/null 2>&1 || skip "$(runtime_name) has no exec command"
+  p run -d --network none --name "$CID" "$IMAGE" sleep 100
+  run p exec "$CID" sh -c 'echo exec-ok; cat /proc/1/comm'
+  assert_success
+  [ "$(echo $output)" = "exec-ok sleep" ]
+}
