@@ -280,7 +280,8 @@ hull_container_list (const char *root, json_t **out, hull_error_t *err)
       hull_error_free (&ignored);
     }
   closedir (d);
-  qsort (items, n, sizeof *items, cmp_json_id);
+  if (n > 1)
+    qsort (items, n, sizeof *items, cmp_json_id);
   for (size_t i = 0; i < n; i++)
     json_array_append_new (*out, items[i]);
   free (items);

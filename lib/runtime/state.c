@@ -132,7 +132,7 @@ state_to_json (const struct hull_state *st)
     return NULL;
   if (st->cgroup_path)
     json_object_set_new (o, "cgroup_path", json_string (st->cgroup_path));
-  json_object_set (o, "annotations", st->annotations ? st->annotations : json_object ());
+  json_object_set_new (o, "annotations", st->annotations ? json_incref (st->annotations) : json_object ());
   if (st->hooks)
     json_object_set (o, "hooks", st->hooks);
   return o;
@@ -291,7 +291,7 @@ hull_state_oci_json (const struct hull_state *st, enum hull_status status)
   if (st->created)
     json_object_set_new (o, "created", json_string (st->created));
   json_object_set_new (o, "owner", json_string (""));
-  json_object_set (o, "annotations", st->annotations ? st->annotations : json_object ());
+  json_object_set_new (o, "annotations", st->annotations ? json_incref (st->annotations) : json_object ());
   return o;
 }
 
@@ -303,7 +303,7 @@ hull_state_hook_json (const char *id, const char *bundle, pid_t pid, enum hull_s
   char *text;
   if (o == NULL)
     return NULL;
-  json_object_set (o, "annotations", annotations ? annotations : json_object ());
+  json_object_set_new (o, "annotations", annotations ? json_incref (annotations) : json_object ());
   text = json_dumps (o, JSON_COMPACT);
   json_decref (o);
   return text;
