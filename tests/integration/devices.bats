@@ -18,12 +18,13 @@ load helpers
 }
 
 @test "default devices work: /dev/null swallows, /dev/zero reads zeros, /dev/full is full" {
-  set_args 'echo x > /dev/null && echo NULL-OK; head -c 4 /dev/zero | od -An -tx1 | tr -d " "; echo x > /dev/full || echo FULL-ERR; head -c 8 /dev/urandom | wc -c'
+  set_args 'exec 2>/dev/null; echo x > /dev/null && echo NULL-OK; echo "zero $(head -c 4 /dev/zero | od -An -tx1 | tr -d " ")"; echo x > /dev/full || echo FULL-ERR; echo "urandom $(head -c 8 /dev/urandom | wc -c)"'
   run run_fg
-  [ "${lines[0]}" = NULL-OK ]
-  [ "${lines[1]}" = 00000000 ]
-  [[ $output == *FULL-ERR* ]]
-  [ "${lines[-1]}" = 8 ]
+  assert_success
+  assert_output_equals "NULL-OK
+zero 00000000
+FULL-ERR
+urandom 8"
 }
 
 @test "/dev/fd, /dev/stdin, /dev/stdout, /dev/stderr and /dev/ptmx are the standard links" {
