@@ -46,10 +46,11 @@ set_mask (char **names, const char *set, int last, uint64_t *mask, hull_error_t 
 int
 hull_caps_parse (const struct hull_capabilities *c, struct hull_caps *out, hull_error_t *err)
 {
-  int last = last_cap ();
+  int last;
   memset (out, 0, sizeof *out);
   if (c == NULL)
     return 0;
+  out->last_cap = last = last_cap ();
   out->present = true;
   if (set_mask (c->bounding, "bounding", last, &out->bounding, err) < 0
       || set_mask (c->effective, "effective", last, &out->effective, err) < 0
@@ -67,10 +68,9 @@ hull_caps_parse (const struct hull_capabilities *c, struct hull_caps *out, hull_
 int
 hull_caps_before_user (const struct hull_caps *c, hull_error_t *err)
 {
-  int last = last_cap ();
   if (!c->present)
     return 0;
-  for (int cap = 0; cap <= last; cap++)
+  for (int cap = 0; cap <= c->last_cap; cap++)
     if (!(c->bounding & (1ULL << cap)) && prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
       return hull_error_sys (err, "process.capabilities.bounding: drop capability %d", cap);
   if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)

@@ -10,6 +10,7 @@
 struct hull_caps
 {
   uint64_t bounding, effective, inheritable, permitted, ambient;
+  int last_cap;    /* the running kernel's highest capability number */
   bool present;
 };
 

@@ -107,7 +107,6 @@ load_and_check (struct creation *c, hull_error_t *err)
 {
   char buf[PATH_MAX];
   struct stat st;
-  const struct hull_namespace *mnt;
 
   if (hull_state_check_id (c->o->id, err) < 0)
     return -1;
@@ -127,8 +126,6 @@ load_and_check (struct creation *c, hull_error_t *err)
   if (stat (buf, &st) < 0 || !S_ISDIR (st.st_mode))
     return hull_error (err, ENOTDIR, "root.path `%s`", c->spec->root_path);
   c->rootfs = xstrdup (buf);
-  mnt = hull_spec_namespace (c->spec, CLONE_NEWNS);
-  (void) mnt;
   return 0;
 }
 
