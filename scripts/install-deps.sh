@@ -17,7 +17,8 @@ packages=(
 )
 
 # one dpkg-query for all: packages it does not know are simply absent from its output
-installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null |
+# (dpkg-query exits 1 when it knows none or only some of them, as on a fresh machine: not an error)
+installed=$({ dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null || true; } |
   awk '$NF == "installed" && $(NF-1) == "ok" { sub(/:.*/, "", $1); print $1 }')
 missing=()
 for p in "${packages[@]}"; do
