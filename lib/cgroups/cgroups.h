@@ -50,8 +50,25 @@ int hull_cgroup_create (const char *path, struct hull_cgroup **out, hull_error_t
    are left out. */
 int hull_cgroup_open (const char *path, struct hull_cgroup **out, hull_error_t *err);
 
-/* Move PID into the group in every hierarchy. */
+/* Move PID into the group in every hierarchy. This is a move from outside: on an idle host
+   the kernel first waits out an RCU grace period (10-20 ms). A new process should rather join
+   as below. */
 int hull_cgroup_enter (const struct hull_cgroup *cg, pid_t pid, hull_error_t *err);
+
+/* A new process's way into the group without that wait: clone3 with CLONE_INTO_CGROUP and
+   clone_fd for the v2 hierarchy, then hull_cgroup_join_self in the child for v1 ones. */
+struct hull_cgroup_join
+{
+  int clone_fd;   /* the group's directory in the v2 hierarchy (for clone3 .cgroup), or -1 */
+  int *tasks_fds; /* per hierarchy (cg->hiers[i]): its v1 `tasks` file open for writing, or -1 */
+  size_t n;
+};
+/* Open what the child needs, with the caller's credentials. Closed again on failure. */
+int hull_cgroup_join_open (const struct hull_cgroup *cg, struct hull_cgroup_join *j, hull_error_t *err);
+/* In the new, single-threaded child, first thing: join every v1 hierarchy, then close every
+   descriptor of J (none may reach the container). */
+int hull_cgroup_join_self (const struct hull_cgroup *cg, struct hull_cgroup_join *j, hull_error_t *err);
+void hull_cgroup_join_close (struct hull_cgroup_join *j);
 /* PIDs in the group (and its sub-groups), read from the first hierarchy. */
 int hull_cgroup_pids (const struct hull_cgroup *cg, pid_t **pids, size_t *n, hull_error_t *err);
 /* Send SIG to every process in the group and its sub-groups (cgroup.kill on v2 for SIGKILL). */

@@ -17,6 +17,7 @@ struct hull_init_ctx
   const char *bundle;              /* absolute */
   const char *rootfs;              /* absolute, symlinks resolved */
   const struct hull_cgroup *cgroup;/* NULL when the container has none */
+  struct hull_cgroup_join *cgroup_join; /* how the first child gets into it (NULL: none) */
   int sync_fd;                     /* the init's end of the setup channel */
   int fifo_fd;                     /* exec.fifo opened O_RDWR (create), or -1 (run: START on sync_fd) */
   int preserve_fds;                /* extra fds from 3 on that the process keeps */

@@ -32,11 +32,32 @@ struct ns_plan
   bool time_offsets;         /* a new time namespace with offsets to write first */
 };
 
+/* clone3 with FLAGS; with CGROUP_FD >= 0 the child starts in that (v2) cgroup. */
 static pid_t
-clone3_simple (unsigned long flags)
+clone3_into (unsigned long flags, int cgroup_fd)
 {
   struct clone_args args = { .flags = flags, .exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD };
+  if (cgroup_fd >= 0)
+    {
+      args.flags |= CLONE_INTO_CGROUP;
+      args.cgroup = (unsigned) cgroup_fd;
+    }
   return syscall (SYS_clone3, &args, sizeof args);
+}
+
+/* The v2 cgroup the runtime's first child is cloned into, or -1. */
+static int
+first_child_cgroup_fd (const struct hull_init_ctx *ctx)
+{
+  return ctx->cgroup_join ? ctx->cgroup_join->clone_fd : -1;
+}
+
+static int
+clone_error (const struct hull_init_ctx *ctx, const char *what, hull_error_t *err)
+{
+  if (first_child_cgroup_fd (ctx) >= 0)
+    return hull_error_sys (err, "clone %s into cgroup `%s`", what, ctx->cgroup->path);
+  return hull_error_sys (err, "clone %s", what);
 }
 
 static void
@@ -139,14 +160,19 @@ write_id_maps (const struct hull_spec *spec, pid_t pid, hull_error_t *err)
   return write_map (pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings, err);
 }
 
-/* First thing in every child of the runtime: drop the runtime's descriptors. */
-static void
-close_runtime_fds (const struct hull_init_ctx *ctx, int parent_sync)
+/* First thing in the runtime's child: drop the runtime's descriptors, then join the v1
+   cgroups (before any setns: the process is still single-threaded and plainly itself), which
+   also closes the cgroup descriptors. Grandchildren inherit the groups. */
+static int
+child_begin (struct hull_init_ctx *ctx, int parent_sync, hull_error_t *err)
 {
   close (parent_sync);
   for (size_t i = 0; i < sizeof ctx->runtime_fds / sizeof ctx->runtime_fds[0]; i++)
     if (ctx->runtime_fds[i] >= 0)
       close (ctx->runtime_fds[i]);
+  if (ctx->cgroup_join && hull_cgroup_join_self (ctx->cgroup, ctx->cgroup_join, err) < 0)
+    return -1;
+  return 0;
 }
 
 static void __attribute__ ((noreturn))
@@ -200,7 +226,8 @@ stage1 (struct hull_init_ctx *ctx, const struct ns_plan *plan)
       if (new_time_ns_for_children (spec->linux_, &err) < 0)
         child_fail (ctx, &err);
     }
-  pid = clone3_simple (CLONE_PARENT | (plan->new_flags & CLONE_NEWPID));
+  /* no cgroup here: the init inherits stage 1's, joined at its start */
+  pid = clone3_into (CLONE_PARENT | (plan->new_flags & CLONE_NEWPID), -1);
   if (pid < 0)
     {
       hull_error_sys (&err, "clone the container process");
@@ -217,16 +244,18 @@ static int
 spawn_two_stage (struct hull_init_ctx *ctx, const struct ns_plan *plan, int parent_sync, pid_t *out,
                  hull_error_t *err)
 {
-  pid_t s1 = clone3_simple (0);
+  pid_t s1 = clone3_into (0, first_child_cgroup_fd (ctx));
   enum hull_sync_type type;
   int32_t value;
   int status;
 
   if (s1 < 0)
-    return hull_error_sys (err, "clone the container's first stage");
+    return clone_error (ctx, "the container's first stage", err);
   if (s1 == 0)
     {
-      close_runtime_fds (ctx, parent_sync);
+      hull_error_t cerr = NULL;
+      if (child_begin (ctx, parent_sync, &cerr) < 0)
+        child_fail (ctx, &cerr);
       stage1 (ctx, plan);
     }
   for (;;)
@@ -294,17 +323,16 @@ spawn_direct (struct hull_init_ctx *ctx, const struct ns_plan *plan, int parent_
         ret = -1;
       flags &= ~(unsigned long) CLONE_NEWTIME;
     }
-  pid = ret < 0 ? -1 : clone3_simple (flags);
+  pid = ret < 0 ? -1 : clone3_into (flags, first_child_cgroup_fd (ctx));
   if (pid == 0)
     {
       hull_error_t cerr = NULL;
-      close_runtime_fds (ctx, parent_sync);
-      if (join_self_namespaces (spec, &cerr) < 0)
+      if (child_begin (ctx, parent_sync, &cerr) < 0 || join_self_namespaces (spec, &cerr) < 0)
         child_fail (ctx, &cerr);
       _exit (hull_init_main (ctx));
     }
   if (ret == 0 && pid < 0)
-    ret = hull_error_sys (err, "clone the container process");
+    ret = clone_error (ctx, "the container process", err);
   if (own_pid >= 0 && setns (own_pid, CLONE_NEWPID) < 0 && ret == 0)
     ret = hull_error_sys (err, "return to the runtime's pid namespace");
   if (own_time >= 0 && setns (own_time, CLONE_NEWTIME) < 0 && ret == 0)

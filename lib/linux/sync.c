@@ -3,6 +3,7 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -25,6 +26,34 @@ hull_sync_pair (int fds[2], hull_error_t *err)
   return 0;
 }
 
+/* One message into *M with its text NUL-terminated. Returns its length, 0 at EOF, or -1 with
+   errno set; a message shorter than the header is returned as is, for the caller to refuse. */
+static ssize_t
+recv_msg (int fd, int flags, struct sync_msg *m)
+{
+  ssize_t r;
+
+  do
+    r = recv (fd, m, sizeof *m - 1, flags);
+  while (r < 0 && errno == EINTR);
+  if (r >= (ssize_t) offsetof (struct sync_msg, text))
+    m->text[r - offsetof (struct sync_msg, text)] = '\0';
+  return r;
+}
+
+/* If an ERROR is the next queued message, make it *err and return true; never blocks. */
+static bool
+take_queued_error (int fd, hull_error_t *err)
+{
+  struct sync_msg m;
+  ssize_t r = recv_msg (fd, MSG_DONTWAIT, &m);
+
+  if (r < (ssize_t) offsetof (struct sync_msg, text) || m.type != HULL_SYNC_ERROR)
+    return false;
+  hull_error (err, 0, "%s", m.text); /* the text already ends with the cause */
+  return true;
+}
+
 int
 hull_sync_send (int fd, enum hull_sync_type type, int32_t value, const char *text, hull_error_t *err)
 {
@@ -41,7 +70,15 @@ hull_sync_send (int fd, enum hull_sync_type type, int32_t value, const char *tex
     r = send (fd, &m, offsetof (struct sync_msg, text) + tlen, MSG_NOSIGNAL);
   while (r < 0 && errno == EINTR);
   if (r < 0)
-    return hull_error_sys (err, "send to the container's setup channel");
+    {
+      int e = errno;
+      /* A peer that failed sent its error and exited: that error, still queued for us, says
+         why, where "Broken pipe" would not. */
+      if ((e == EPIPE || e == ECONNRESET) && take_queued_error (fd, err))
+        return -1;
+      errno = e;
+      return hull_error_sys (err, "send to the container's setup channel");
+    }
   return 0;
 }
 
@@ -49,11 +86,8 @@ int
 hull_sync_recv (int fd, enum hull_sync_type *type, int32_t *value, hull_error_t *err)
 {
   struct sync_msg m;
-  ssize_t r;
+  ssize_t r = recv_msg (fd, 0, &m);
 
-  do
-    r = recv (fd, &m, sizeof m - 1, 0);
-  while (r < 0 && errno == EINTR);
   if (r < 0)
     return hull_error_sys (err, "receive from the container's setup channel");
   if (r == 0)
@@ -63,7 +97,6 @@ hull_sync_recv (int fd, enum hull_sync_type *type, int32_t *value, hull_error_t 
     }
   if ((size_t) r < offsetof (struct sync_msg, text))
     return hull_error (err, 0, "short message on the container's setup channel");
-  m.text[r - offsetof (struct sync_msg, text)] = '\0';
   *type = m.type;
   if (value)
     *value = m.value;

@@ -36,6 +36,7 @@ struct creation
   int dir_fd;
   bool dir_made;
   struct hull_cgroup *cg;
+  struct hull_cgroup_join cg_join; /* open from create until the init is cloned */
   int fifo_fd;         /* init's O_RDWR end of exec.fifo (create only) */
   int sync[2];         /* [0] runtime, [1] init */
   pid_t pid;
@@ -49,6 +50,7 @@ creation_init (struct creation *c, const struct hull_create_opts *o)
   memset (c, 0, sizeof *c);
   c->o = o;
   c->root_fd = c->dir_fd = c->fifo_fd = c->sync[0] = c->sync[1] = -1;
+  c->cg_join.clone_fd = -1;
 }
 
 static void
@@ -95,6 +97,7 @@ creation_free (struct creation *c)
   close_fd (&c->sync[1]);
   close_fd (&c->dir_fd);
   close_fd (&c->root_fd);
+  hull_cgroup_join_close (&c->cg_join);
   hull_cgroup_free (c->cg);
   hull_spec_free (c->spec);
   free (c->bundle);
@@ -172,6 +175,7 @@ spawn_init (struct creation *c, bool with_fifo, hull_error_t *err)
     .bundle = c->bundle,
     .rootfs = c->rootfs,
     .cgroup = c->cg,
+    .cgroup_join = &c->cg_join,
     .fifo_fd = with_fifo ? c->fifo_fd : -1,
     .preserve_fds = c->o->preserve_fds,
     .no_pivot = c->o->no_pivot,
@@ -185,10 +189,13 @@ spawn_init (struct creation *c, bool with_fifo, hull_error_t *err)
   if (hull_sync_pair (c->sync, err) < 0)
     return -1;
   ctx.sync_fd = c->sync[1];
+  if (hull_cgroup_join_open (c->cg, &c->cg_join, err) < 0)
+    return -1;
   if (hull_spawn (&ctx, c->sync[0], &c->pid, err) < 0)
     return -1;
   close_fd (&c->sync[1]);
   close_fd (&c->fifo_fd);
+  hull_cgroup_join_close (&c->cg_join);
   if (hull_proc_start_time (c->pid, &c->start_time, &zombie) < 0)
     return hull_error (err, 0, "the container process exited during setup");
   return 0;
@@ -269,9 +276,8 @@ build (struct creation *c, bool with_fifo, hull_error_t *err)
     return hull_error_wrap (err, "linux.cgroupsPath");
   if (with_fifo && make_fifo (c, err) < 0)
     return -1;
+  /* The init joins its cgroup itself, first thing (see cgroups-join.c). */
   if (spawn_init (c, with_fifo, err) < 0)
-    return -1;
-  if (hull_cgroup_enter (c->cg, c->pid, err) < 0)
     return -1;
   /* GO carries the init's pid as the host sees it, for the state its hooks are given. */
   if (hull_sync_send (c->sync[0], HULL_SYNC_GO, c->pid, NULL, err) < 0

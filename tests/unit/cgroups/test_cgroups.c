@@ -7,12 +7,14 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -272,6 +274,77 @@ bench (const char *label)
   hull_error_free (&err);
 }
 
+/* The child's side of join_check: join, then say 'y' (joined, every descriptor of the join
+   closed), 'o' (a descriptor left open) or 'n' (join failed), and wait to be killed. */
+static void __attribute__ ((noreturn))
+join_child (const struct hull_cgroup *cg, struct hull_cgroup_join *j, int report)
+{
+  hull_error_t err = NULL;
+  int fds[64], n = 0;
+  char res;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (j->clone_fd >= 0)
+    fds[n++] = j->clone_fd;
+  for (size_t i = 0; i < j->n && n < 64; i++)
+    if (j->tasks_fds[i] >= 0)
+      fds[n++] = j->tasks_fds[i];
+  res = hull_cgroup_join_self (cg, j, &err) == 0 ? 'y' : 'n';
+  for (int i = 0; i < n && res == 'y'; i++)
+    if (fcntl (fds[i], F_GETFD) >= 0)
+      res = 'o';
+  if (write (report, &res, 1) != 1)
+    _exit (1);
+  for (;;)
+    pause ();
+}
+
+/* A child cloned into the v2 group (CLONE_INTO_CGROUP) that joins the v1 ones itself ends up in
+   every hierarchy of the group, with none of the join's descriptors left. */
+static void
+join_check (const struct hull_cgroup *cg, const char *label)
+{
+  struct hull_cgroup_join j;
+  hull_error_t err = NULL;
+  struct clone_args ca = { .exit_signal = SIGCHLD };
+  bool everywhere = true;
+  int pfd[2];
+  char res = '?';
+  pid_t pid;
+
+  if (hull_cgroup_join_open (cg, &j, &err) < 0)
+    {
+      T_OK (0, "%s: join: open (%s)", label, err->msg);
+      hull_error_free (&err);
+      return;
+    }
+  if (pipe2 (pfd, O_CLOEXEC) < 0)
+    abort ();
+  if (j.clone_fd >= 0)
+    {
+      ca.flags = CLONE_INTO_CGROUP;
+      ca.cgroup = (unsigned) j.clone_fd;
+    }
+  fflush (stdout);
+  pid = syscall (SYS_clone3, &ca, sizeof ca);
+  if (pid == 0)
+    join_child (cg, &j, pfd[1]);
+  hull_cgroup_join_close (&j);
+  close (pfd[1]);
+  if (pid < 0 || read (pfd[0], &res, 1) != 1)
+    res = '?';
+  close (pfd[0]);
+  T_OK (res == 'y', "%s: join: the child joined and kept no descriptor of the join (%c)", label, res);
+  for (size_t i = 0; pid > 0 && i < cg->n_hiers; i++)
+    everywhere &= procs_has (cg->hiers[i].dir, pid);
+  T_OK (pid > 0 && everywhere, "%s: join: the child is in the group in all %zu hierarchies", label, cg->n_hiers);
+  if (pid > 0)
+    {
+      kill (pid, SIGKILL);
+      reap (pid);
+    }
+}
+
 /* Signal, list and remove: SUB holds B, CG holds A (and SUB below it). */
 static void
 lifecycle_procs (struct hull_cgroup *cg, struct hull_cgroup *sub, pid_t a, pid_t b, const char *label)
@@ -413,6 +486,7 @@ lifecycle (enum hull_cgroup_mode want, size_t want_n, const char *label)
       return;
     }
   check_hiers (cg, want, want_n, label);
+  join_check (cg, label);
   T_OK (hull_cgroup_create (path, &again, &err) == 0, "%s: create an existing group", label);
   for (size_t i = 0; again && i < again->n_hiers; i++)
     reused &= !again->hiers[i].created;
@@ -427,6 +501,12 @@ lifecycle (enum hull_cgroup_mode want, size_t want_n, const char *label)
     lifecycle_procs (cg, sub, a, b, label);
   kill (a, SIGKILL), kill (b, SIGKILL), waitpid (a, NULL, WNOHANG), waitpid (b, NULL, WNOHANG);
   T_OK (gone_everywhere (path), "%s: group gone from every hierarchy", label);
+  {
+    struct hull_cgroup_join j;
+    T_OK (hull_cgroup_join_open (cg, &j, &err) < 0 && err && strstr (err->msg, "open cgroup `/sys/fs/cgroup"),
+          "%s: joining a removed group fails, naming it (%s)", label, err ? err->msg : "no error");
+    hull_error_free (&err);
+  }
   T_OK (hull_cgroup_destroy (cg, &err) == 0, "%s: destroying again is fine", label);
   kill_forker (label);
   bench (label);

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "core/error.h"
 #include "core/util.h"
 #include "linux/mount_options.h"
+#include "linux/sync.h"
 #include "runtime/container.h"
 #include "runtime/state.h"
 
@@ -113,6 +115,29 @@ test_state (void)
   T_OK (hull_proc_start_time (0x7ffffff0, &st2, NULL) < 0, "missing pid");
 }
 
+/* A peer that sent its error and exited: sending to it reports that error, not EPIPE. */
+static void
+test_sync_peer_error (void)
+{
+  hull_error_t err = NULL, peer = NULL;
+  int fds[2];
+
+  if (hull_sync_pair (fds, &err) < 0)
+    abort ();
+  hull_error (&peer, EINVAL, "process.capabilities.bounding: unknown capability `CAP_BOGUS`");
+  hull_sync_send_error (fds[1], &peer);
+  close (fds[1]);
+  T_OK (hull_sync_send (fds[0], HULL_SYNC_GO, 0, NULL, &err) < 0 && err
+            && strcmp (err->msg, peer->msg) == 0,
+        "sync: send to a peer that failed reports its error: %s", err ? err->msg : "(none)");
+  hull_error_free (&err);
+  T_OK (hull_sync_send (fds[0], HULL_SYNC_GO, 0, NULL, &err) < 0 && err && strstr (err->msg, "setup channel"),
+        "sync: with no error queued, the send's own failure is reported: %s", err ? err->msg : "(none)");
+  hull_error_free (&err);
+  hull_error_free (&peer);
+  close (fds[0]);
+}
+
 int
 main (void)
 {
@@ -121,5 +146,6 @@ main (void)
   test_mount_opts ();
   test_signals ();
   test_state ();
+  test_sync_peer_error ();
   return hull_test_done ();
 }
