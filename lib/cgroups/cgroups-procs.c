@@ -291,7 +291,19 @@ hull_cgroup_kill (const struct hull_cgroup *cg, int sig, hull_error_t *err)
       if (r > 0 && cg->mode == HULL_CGROUP_V2)
         return 0;
       if (r == 0)
-        state_file = freezer_state_file (cg);
+        {
+          /* Freezing is not free for the host (turning the v1 freezer on patches kernel code
+             on every CPU): only when someone in the group could fork. Nobody can enter an
+             empty group from inside it. */
+          struct pidvec pv = { 0 };
+          r = read_pids (cg, &pv, err);
+          free (pv.v);
+          if (r < 0)
+            return hull_error_wrap (err, "kill cgroup `%s`", cg->path);
+          if (pv.n == 0)
+            return 0;
+          state_file = freezer_state_file (cg);
+        }
     }
   if (state_file != NULL && freeze (state_file, err) < 0)
     return hull_error_wrap (err, "freeze cgroup `%s`", cg->path);
