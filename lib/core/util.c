@@ -253,3 +253,28 @@ hull_parse_u64 (const char *s, unsigned long long *out)
     return -1;
   return 0;
 }
+
+char *
+hull_passwd_field (const char *path, uid_t uid, unsigned field)
+{
+  cleanup_fclose FILE *f = fopen (path, "re");
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+
+  if (f == NULL || field > 6)
+    return NULL;
+  while (getline (&line, &cap, f) >= 0)
+    {
+      char *fields[7] = { 0 };
+      char *p = line;
+      unsigned long long id;
+      unsigned n = 0;
+
+      line[strcspn (line, "\n")] = '\0';
+      for (char *tok = strsep (&p, ":"); tok && n < 7; tok = strsep (&p, ":"))
+        fields[n++] = tok;
+      if (n > field && n >= 3 && hull_parse_u64 (fields[2], &id) == 0 && id == uid)
+        return xstrdup (fields[field]);
+    }
+  return NULL;
+}

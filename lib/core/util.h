@@ -47,6 +47,10 @@ int hull_write_file_atomic_at (int dirfd, const char *name, const char *data, si
 /* Remove a directory tree below dirfd (no symlink following). */
 int hull_rm_rf_at (int dirfd, const char *name, hull_error_t *err);
 
+/* Field FIELD (0 the name, 5 the home directory, ...) of UID's line in the passwd-format file
+   PATH, or NULL when there is none. Read as plain text, as runc does: no NSS modules. */
+char *hull_passwd_field (const char *path, uid_t uid, unsigned field);
+
 /* Parse a base-10 unsigned integer that must fill the whole string. */
 int hull_parse_u64 (const char *s, unsigned long long *out);
 

@@ -161,26 +161,6 @@ run_container_hooks (const struct hull_init_ctx *ctx, enum hull_hook_kind kind, 
   return hull_hooks_run (ctx->spec->hooks[kind], ctx->spec->n_hooks[kind], kind, state, err);
 }
 
-static char *
-passwd_home (uid_t uid)
-{
-  cleanup_fclose FILE *f = fopen ("/etc/passwd", "re");
-  char line[1024];
-  while (f && fgets (line, sizeof line, f))
-    {
-      char *fields[7] = { 0 };
-      char *save = NULL, *p = line;
-      int n = 0;
-      line[strcspn (line, "\n")] = '\0';
-      for (char *tok = strsep (&p, ":"); tok && n < 7; tok = strsep (&p, ":"))
-        fields[n++] = tok;
-      (void) save;
-      if (n >= 6 && (uid_t) strtoul (fields[2], NULL, 10) == uid && fields[5][0])
-        return xstrdup (fields[5]);
-    }
-  return xstrdup ("/");
-}
-
 /* The environment the program gets: process.env, plus HOME from /etc/passwd when unset. */
 static char **
 final_env (const struct hull_process *p)
@@ -190,8 +170,8 @@ final_env (const struct hull_process *p)
   memcpy (env, p->env, n * sizeof *env);
   if (env_get (p->env, "HOME") == NULL)
     {
-      cleanup_free char *home = passwd_home (p->user.uid);
-      env[n] = xasprintf ("HOME=%s", home);
+      cleanup_free char *home = hull_passwd_field ("/etc/passwd", p->user.uid, 5);
+      env[n] = xasprintf ("HOME=%s", home && home[0] ? home : "/");
     }
   return env;
 }

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,21 +270,18 @@ cmd_delete (struct cli_globals *g, int argc, char **argv)
   return 0;
 }
 
-static const char *
+/* The owner of ID's state, by name from /etc/passwd (as runc: no NSS), else "#uid". */
+static char *
 owner_name (const char *root, const char *id)
 {
-  static char buf[64];
-  char path[4096];
+  cleanup_free char *path = xasprintf ("%s/%s", root, id);
   struct stat st;
-  struct passwd *pw;
-  snprintf (path, sizeof path, "%s/%s", root, id);
+  char *name;
+
   if (stat (path, &st) < 0)
-    return "";
-  pw = getpwuid (st.st_uid);
-  if (pw)
-    return pw->pw_name;
-  snprintf (buf, sizeof buf, "#%u", (unsigned) st.st_uid);
-  return buf;
+    return xstrdup ("");
+  name = hull_passwd_field ("/etc/passwd", st.st_uid, 0);
+  return name ? name : xasprintf ("#%u", (unsigned) st.st_uid);
 }
 
 static int
@@ -327,13 +323,16 @@ cmd_list (struct cli_globals *g, int argc, char **argv)
       json_array_foreach (all, i, o)
         {
           const char *id = json_string_value (json_object_get (o, "id"));
+          cleanup_free char *owner = NULL;
           if (quiet)
-            puts (id);
-          else
-            printf ("%-20s %-8d %-10s %-40s %-32s %s\n", id, (int) json_integer_value (json_object_get (o, "pid")),
-                    json_string_value (json_object_get (o, "status")),
-                    json_string_value (json_object_get (o, "bundle")),
-                    json_string_value (json_object_get (o, "created")) ?: "", owner_name (g->root, id));
+            {
+              puts (id);
+              continue;
+            }
+          owner = owner_name (g->root, id);
+          printf ("%-20s %-8d %-10s %-40s %-32s %s\n", id, (int) json_integer_value (json_object_get (o, "pid")),
+                  json_string_value (json_object_get (o, "status")), json_string_value (json_object_get (o, "bundle")),
+                  json_string_value (json_object_get (o, "created")) ?: "", owner);
         }
     }
   json_decref (all);

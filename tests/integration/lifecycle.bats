@@ -183,6 +183,9 @@ check_state_json() {
   [[ ${lines[0]} == *STATUS* ]]
   echo "$output" | grep -E "^$CID-a +[0-9]+ +created +$BUNDLE"
   echo "$output" | grep -E "^$CID-b +[0-9]+ +running +$BUNDLE"
+  # OWNER: the state's owner by name from /etc/passwd (root here)
+  [[ ${lines[0]} == *OWNER ]]
+  echo "$output" | grep -E "^$CID-a .* root$"
   run rt list --quiet
   assert_success
   [ "$(printf '%s\n' "${lines[@]}" | sort)" = "$(printf '%s\n' "$CID-a" "$CID-b")" ]

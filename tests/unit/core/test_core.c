@@ -115,6 +115,41 @@ test_state (void)
   T_OK (hull_proc_start_time (0x7ffffff0, &st2, NULL) < 0, "missing pid");
 }
 
+static void
+test_passwd (void)
+{
+  char path[] = "/tmp/hull-unit-passwd-XXXXXX";
+  int fd = mkstemp (path);
+  FILE *f = fd >= 0 ? fdopen (fd, "w") : NULL;
+  cleanup_free char *long_home = xmalloc0 (3001);
+  char *v;
+
+  memset (long_home, 'h', 3000);
+  long_home[0] = '/';
+  if (f == NULL)
+    abort ();
+  fprintf (f, "# a comment line\nbroken:x::0::/nowhere:/bin/sh\nroot:x:0:0:root:/root:/bin/sh\n");
+  fprintf (f, "app:x:1000:1000::%s:/bin/sh\nshort:x:1001\nnohome:x:1002:1002::\n", long_home);
+  fclose (f);
+  v = hull_passwd_field (path, 0, 0);
+  T_OK (v && strcmp (v, "root") == 0, "passwd: name of uid 0 (an empty uid field does not count as 0): %s", v);
+  free (v);
+  v = hull_passwd_field (path, 0, 5);
+  T_OK (v && strcmp (v, "/root") == 0, "passwd: home of uid 0: %s", v);
+  free (v);
+  v = hull_passwd_field (path, 1000, 5);
+  T_OK (v && strcmp (v, long_home) == 0, "passwd: a line longer than any fixed buffer is read whole");
+  free (v);
+  v = hull_passwd_field (path, 1001, 5);
+  T_OK (v == NULL, "passwd: a line without the field gives NULL");
+  v = hull_passwd_field (path, 1002, 5);
+  T_OK (v && v[0] == '\0', "passwd: an empty field is empty, not missing");
+  free (v);
+  T_OK (hull_passwd_field (path, 4242, 0) == NULL, "passwd: an unknown uid gives NULL");
+  T_OK (hull_passwd_field ("/nonexistent/passwd", 0, 0) == NULL, "passwd: a missing file gives NULL");
+  unlink (path);
+}
+
 /* A peer that sent its error and exited: sending to it reports that error, not EPIPE. */
 static void
 test_sync_peer_error (void)
@@ -146,6 +181,7 @@ main (void)
   test_mount_opts ();
   test_signals ();
   test_state ();
+  test_passwd ();
   test_sync_peer_error ();
   return hull_test_done ();
 }
