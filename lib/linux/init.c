@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -128,6 +129,25 @@ set_rlimits (const struct hull_process *p, hull_error_t *err)
   return 0;
 }
 
+/* `start` connected before it wrote exec.fifo: from here on its connection is the channel
+   errors go to (the runtime that ran create is gone). Without one (the fifo written by
+   hand) they go nowhere, as before. */
+static void
+take_start_connection (struct hull_init_ctx *ctx)
+{
+  int conn;
+
+  if (ctx->start_fd < 0)
+    return;
+  conn = accept4 (ctx->start_fd, NULL, NULL, SOCK_CLOEXEC);
+  close (ctx->start_fd);
+  ctx->start_fd = -1;
+  if (conn < 0)
+    return;
+  close (ctx->sync_fd);
+  ctx->sync_fd = conn;
+}
+
 /* Wait for `start`: a byte through exec.fifo (create), or START on the setup channel (run). */
 static int
 wait_for_start (struct hull_init_ctx *ctx, hull_error_t *err)
@@ -144,6 +164,7 @@ wait_for_start (struct hull_init_ctx *ctx, hull_error_t *err)
         return hull_error_sys (err, "wait for start on exec.fifo");
       close (ctx->fifo_fd);
       ctx->fifo_fd = -1;
+      take_start_connection (ctx);
       return 0;
     }
   return hull_sync_expect (ctx->sync_fd, HULL_SYNC_START, NULL, err);

@@ -20,6 +20,8 @@ struct hull_init_ctx
   struct hull_cgroup_join *cgroup_join; /* how the first child gets into it (NULL: none) */
   int sync_fd;                     /* the init's end of the setup channel */
   int fifo_fd;                     /* exec.fifo opened O_RDWR (create), or -1 (run: START on sync_fd) */
+  int start_fd;                    /* create: listening socket `start` connects to before it writes
+                                      exec.fifo; the connection becomes sync_fd. -1 for run */
   int preserve_fds;                /* extra fds from 3 on that the process keeps */
   bool no_pivot;                   /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
   bool new_userns;                 /* the container has its own user namespace */

@@ -6,7 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define SYNC_TEXT_MAX 4000
@@ -125,4 +127,74 @@ hull_sync_send_error (int fd, const hull_error_t *err)
   int e = (err && *err) ? (*err)->errno_ : 0;
   hull_sync_send (fd, HULL_SYNC_ERROR, e, msg, &ignored);
   hull_error_free (&ignored);
+}
+
+int
+hull_sync_wait_exec (int fd, hull_error_t *err)
+{
+  enum hull_sync_type type;
+
+  if (hull_sync_recv (fd, &type, NULL, err) == 0)
+    return hull_error (err, 0, "unexpected message %d while waiting for the container's program to start",
+                       (int) type);
+  if (type != 0)
+    return -1; /* the peer's error */
+  hull_error_free (err); /* EOF: the exec closed the peer's end */
+  return 0;
+}
+
+/* NAME in DIRFD as a socket address: through /proc/self/fd, so a long directory path does
+   not meet sun_path's 108 bytes. */
+static int
+socket_addr (int dirfd, const char *name, struct sockaddr_un *addr, hull_error_t *err)
+{
+  memset (addr, 0, sizeof *addr);
+  addr->sun_family = AF_UNIX;
+  if ((size_t) snprintf (addr->sun_path, sizeof addr->sun_path, "/proc/self/fd/%d/%s", dirfd, name)
+      >= sizeof addr->sun_path)
+    return hull_error (err, ENAMETOOLONG, "socket `%s`", name);
+  return 0;
+}
+
+int
+hull_sync_listen_at (int dirfd, const char *name, hull_error_t *err)
+{
+  struct sockaddr_un addr;
+  int fd;
+
+  if (socket_addr (dirfd, name, &addr, err) < 0)
+    return -1;
+  fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0)
+    return hull_error_sys (err, "socket `%s`", name);
+  if (bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0 || listen (fd, 1) < 0)
+    {
+      hull_error_sys (err, "listen on `%s`", name);
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+int
+hull_sync_connect_at (int dirfd, const char *name, hull_error_t *err)
+{
+  struct sockaddr_un addr;
+  int fd, r;
+
+  if (socket_addr (dirfd, name, &addr, err) < 0)
+    return -1;
+  fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return hull_error_sys (err, "socket `%s`", name);
+  do
+    r = connect (fd, (struct sockaddr *) &addr, sizeof addr);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    {
+      hull_error_sys (err, "connect to `%s`", name);
+      close (fd);
+      return -1;
+    }
+  return fd;
 }

@@ -28,5 +28,13 @@ int hull_sync_recv (int fd, enum hull_sync_type *type, int32_t *value, hull_erro
 int hull_sync_expect (int fd, enum hull_sync_type type, int32_t *value, hull_error_t *err);
 /* Send *err as an ERROR message (best effort) — used by the init side before it exits. */
 void hull_sync_send_error (int fd, const hull_error_t *err);
+/* Wait until the peer execs (its end, close-on-exec, gives EOF) or sends why it could not. */
+int hull_sync_wait_exec (int fd, hull_error_t *err);
+
+/* The same messages between processes that do not share a socketpair: a listening socket
+   bound at NAME in directory DIRFD (non-blocking, so accept never waits for a peer that is
+   not there), and a connection to it. The directory's permissions guard who may connect. */
+int hull_sync_listen_at (int dirfd, const char *name, hull_error_t *err);
+int hull_sync_connect_at (int dirfd, const char *name, hull_error_t *err);
 
 #endif

@@ -38,6 +38,7 @@ struct creation
   struct hull_cgroup *cg;
   struct hull_cgroup_join cg_join; /* open from create until the init is cloned */
   int fifo_fd;         /* init's O_RDWR end of exec.fifo (create only) */
+  int start_fd;        /* listening socket `start` reports through (create only) */
   int sync[2];         /* [0] runtime, [1] init */
   pid_t pid;
   unsigned long long start_time;
@@ -49,7 +50,7 @@ creation_init (struct creation *c, const struct hull_create_opts *o)
 {
   memset (c, 0, sizeof *c);
   c->o = o;
-  c->root_fd = c->dir_fd = c->fifo_fd = c->sync[0] = c->sync[1] = -1;
+  c->root_fd = c->dir_fd = c->fifo_fd = c->start_fd = c->sync[0] = c->sync[1] = -1;
   c->cg_join.clone_fd = -1;
 }
 
@@ -93,6 +94,7 @@ static void
 creation_free (struct creation *c)
 {
   close_fd (&c->fifo_fd);
+  close_fd (&c->start_fd);
   close_fd (&c->sync[0]);
   close_fd (&c->sync[1]);
   close_fd (&c->dir_fd);
@@ -132,8 +134,10 @@ load_and_check (struct creation *c, hull_error_t *err)
   return 0;
 }
 
+/* What `start` uses: exec.fifo, whose byte releases the init, and a socket it connects to
+   first, through which the init reports how its startContainer hooks and exec went. */
 static int
-make_fifo (struct creation *c, hull_error_t *err)
+make_start_channel (struct creation *c, hull_error_t *err)
 {
   if (mkfifoat (c->dir_fd, HULL_EXEC_FIFO, 0600) < 0)
     return hull_error_sys (err, "create exec.fifo");
@@ -141,7 +145,8 @@ make_fifo (struct creation *c, hull_error_t *err)
   c->fifo_fd = openat (c->dir_fd, HULL_EXEC_FIFO, O_RDWR | O_CLOEXEC);
   if (c->fifo_fd < 0)
     return hull_error_sys (err, "open exec.fifo");
-  return 0;
+  c->start_fd = hull_sync_listen_at (c->dir_fd, HULL_START_SOCKET, err);
+  return c->start_fd < 0 ? -1 : 0;
 }
 
 static char *
@@ -177,6 +182,7 @@ spawn_init (struct creation *c, bool with_fifo, hull_error_t *err)
     .cgroup = c->cg,
     .cgroup_join = &c->cg_join,
     .fifo_fd = with_fifo ? c->fifo_fd : -1,
+    .start_fd = with_fifo ? c->start_fd : -1,
     .preserve_fds = c->o->preserve_fds,
     .no_pivot = c->o->no_pivot,
     .log = c->o->log,
@@ -195,6 +201,7 @@ spawn_init (struct creation *c, bool with_fifo, hull_error_t *err)
     return -1;
   close_fd (&c->sync[1]);
   close_fd (&c->fifo_fd);
+  close_fd (&c->start_fd);
   hull_cgroup_join_close (&c->cg_join);
   if (hull_proc_start_time (c->pid, &c->start_time, &zombie) < 0)
     return hull_error (err, 0, "the container process exited during setup");
@@ -274,7 +281,7 @@ build (struct creation *c, bool with_fifo, hull_error_t *err)
   if (hull_cgroup_resolve_path (c->spec->linux_ ? c->spec->linux_->cgroups_path : NULL, c->o->id, &cg_path, err) < 0
       || hull_cgroup_create (cg_path, &c->cg, err) < 0)
     return hull_error_wrap (err, "linux.cgroupsPath");
-  if (with_fifo && make_fifo (c, err) < 0)
+  if (with_fifo && make_start_channel (c, err) < 0)
     return -1;
   /* The init joins its cgroup itself, first thing (see cgroups-join.c). */
   if (spawn_init (c, with_fifo, err) < 0)
@@ -307,22 +314,6 @@ hull_container_create (const struct hull_create_opts *o, hull_error_t *err)
     creation_undo (&c);
   creation_free (&c);
   return ret;
-}
-
-/* After START: the init closes its end of the channel when execve succeeds (close-on-exec),
-   or sends the error. */
-static int
-wait_exec (struct creation *c, hull_error_t *err)
-{
-  enum hull_sync_type type;
-  if (hull_sync_recv (c->sync[0], &type, NULL, err) == 0)
-    return hull_error (err, 0, "unexpected message %d after start", (int) type);
-  if (type == 0)
-    {
-      hull_error_free (err); /* EOF: exec happened */
-      return 0;
-    }
-  return -1;
 }
 
 static int
@@ -381,7 +372,7 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
   if (ret == 0)
     ret = hull_sync_send (c.sync[0], HULL_SYNC_START, 0, NULL, err);
   if (ret == 0)
-    ret = wait_exec (&c, err);
+    ret = hull_sync_wait_exec (c.sync[0], err);
   if (ret < 0)
     {
       creation_undo (&c);

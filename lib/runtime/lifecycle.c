@@ -12,6 +12,7 @@
 
 #include "../cgroups/cgroups.h"
 #include "../core/util.h"
+#include "../linux/sync.h"
 #include "container.h"
 #include "hooks.h"
 #include "lifecycle.h"
@@ -59,6 +60,7 @@ hull_container_start (const char *root, const char *id, const struct hull_log *l
   cleanup_close int root_fd = -1;
   cleanup_close int dir_fd = -1;
   cleanup_close int fifo = -1;
+  cleanup_close int report = -1;
   cleanup_state struct hull_state *st = NULL;
   cleanup_spec struct hull_spec *spec = NULL;
   enum hull_status status;
@@ -76,10 +78,20 @@ hull_container_start (const char *root, const char *id, const struct hull_log *l
   fifo = openat (dir_fd, HULL_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0)
     return hull_error_sys (err, "start container `%s`: open exec.fifo", id);
+  /* Connected before the byte is written, so the init finds the connection waiting. */
+  report = hull_sync_connect_at (dir_fd, HULL_START_SOCKET, err);
+  if (report < 0)
+    return hull_error_wrap (err, "start container `%s`", id);
   if (hull_write_all (fifo, "0", 1, "exec.fifo", err) < 0)
     return -1;
   if (unlinkat (dir_fd, HULL_EXEC_FIFO, 0) < 0)
     return hull_error_sys (err, "start container `%s`: remove exec.fifo", id);
+  if (unlinkat (dir_fd, HULL_START_SOCKET, 0) < 0)
+    return hull_error_sys (err, "start container `%s`: remove %s", id, HULL_START_SOCKET);
+  /* The hooks may take their time: `delete` and `kill` need not wait for the lock meanwhile. */
+  close (hull_steal_fd (dir_fd));
+  if (hull_sync_wait_exec (report, err) < 0)
+    return hull_error_wrap (err, "start container `%s`", id);
   /* poststart hooks come from the config as it is now, as runc does. */
   hull_lifecycle_poststart (spec->hooks[HULL_HOOK_POSTSTART], spec->n_hooks[HULL_HOOK_POSTSTART], id, st->bundle,
                               st->pid, st->annotations, log);

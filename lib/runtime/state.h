@@ -15,6 +15,7 @@
 
 #define HULL_STATE_FILE "state.json"
 #define HULL_EXEC_FIFO "exec.fifo"
+#define HULL_START_SOCKET "start.sock" /* `start` hears from the init here */
 
 enum hull_status
 {

@@ -50,6 +50,29 @@ check_state_json() {
   [ "$(cat /proc/$pid/comm)" = sleep ]
 }
 
+@test "start returns once the user's program runs, and reports when it cannot be executed" {
+  set_args sleep 100
+  create_container
+  pid=$(container_pid)
+  rt start "$CID"
+  if is_hull; then
+    # hull's start waits for the exec, so there is no window where the init is still hull
+    [ "$(cat /proc/$pid/comm)" = sleep ]
+  fi
+  rt delete --force "$CID"
+  # an existing file that cannot be executed: runc refuses at create, hull at start; either
+  # way the error names the program and nothing runs
+  update_config '.process.args = ["/etc/passwd"]'
+  if rt create --bundle "$BUNDLE" "$CID" </dev/null 2>"$BATS_TEST_TMPDIR/err"; then
+    run rt start "$CID"
+    assert_failure
+    [[ $output == *"/etc/passwd"* ]]
+    [ "$(container_status)" != running ]
+  else
+    grep -q /etc/passwd "$BATS_TEST_TMPDIR/err"
+  fi
+}
+
 @test "start of a running container fails and leaves it running" {
   set_args sleep 100
   run_detached

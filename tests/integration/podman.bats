@@ -109,6 +109,8 @@ p() {
   p run -d --network none --name "$CID" "$IMAGE" sleep 100
   [ "$(podman inspect -f '{{.State.Status}}' "$CID")" = running ]
   p kill "$CID"
+  # kill only sends the signal; conmon records the exit a moment later
+  run podman wait "$CID"
   [ "$(podman inspect -f '{{.State.Status}}' "$CID")" = exited ]
   p rm "$CID"
   p run -d --network none --name "$CID-2" "$IMAGE" sleep 100
