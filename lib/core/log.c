@@ -1,6 +1,7 @@
 /* log.c: writing one log line, as text to stderr and as text or JSON to the --log file. */
 #define _GNU_SOURCE
 #include "log.h"
+#include "util.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -15,15 +16,13 @@ static const char *level_names[] = { "error", "warning", "info", "debug" };
 static void
 log_json_line (int fd, enum hull_log_level level, const char *msg)
 {
-  char stamp[64];
+  char stamp[HULL_UTC_BUF];
   struct timespec ts;
-  struct tm tm;
   json_t *o;
   char *line;
 
   clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  strftime (stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  hull_format_utc (&ts, false, stamp);
   o = json_pack ("{s:s, s:s, s:s}", "level", level_names[level], "msg", msg, "time", stamp);
   if (o == NULL)
     return;

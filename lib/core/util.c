@@ -278,3 +278,33 @@ hull_passwd_field (const char *path, uid_t uid, unsigned field)
     }
   return NULL;
 }
+
+void
+hull_format_utc (const struct timespec *ts, bool nanos, char buf[HULL_UTC_BUF])
+{
+  /* Days since 1970-01-01 to a civil date, in 400-year eras of 146097 days that begin on
+     1 March, so the leap day falls at the end of each year. */
+  long long days = ts->tv_sec / 86400, secs = ts->tv_sec % 86400;
+  long long era, doe, yoe, doy, mp, y, m, d;
+
+  if (secs < 0)
+    {
+      secs += 86400;
+      days--;
+    }
+  days += 719468; /* from 0000-03-01 */
+  era = (days >= 0 ? days : days - 146096) / 146097;
+  doe = days - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = yoe + era * 400 + (m <= 2);
+  if (nanos)
+    snprintf (buf, HULL_UTC_BUF, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%09ldZ", y, m, d, secs / 3600,
+              secs / 60 % 60, secs % 60, (long) ts->tv_nsec);
+  else
+    snprintf (buf, HULL_UTC_BUF, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", y, m, d, secs / 3600, secs / 60 % 60,
+              secs % 60);
+}

@@ -51,6 +51,12 @@ int hull_rm_rf_at (int dirfd, const char *name, hull_error_t *err);
    PATH, or NULL when there is none. Read as plain text, as runc does: no NSS modules. */
 char *hull_passwd_field (const char *path, uid_t uid, unsigned field);
 
+/* TS as RFC 3339 UTC ("2026-11-23T04:05:06Z", with NANOS ".123456789Z"). Done by hand:
+   glibc's gmtime_r reads /etc/localtime on first use, even for UTC. */
+#define HULL_UTC_BUF 128 /* room for any year the compiler can imagine */
+struct timespec;
+void hull_format_utc (const struct timespec *ts, bool nanos, char buf[HULL_UTC_BUF]);
+
 /* Parse a base-10 unsigned integer that must fill the whole string. */
 int hull_parse_u64 (const char *s, unsigned long long *out);
 

@@ -66,20 +66,36 @@ bind_host_device (int root_fd, const struct hull_device *d, const char *what, hu
   return 0;
 }
 
+/* mknod at BASE in PARENT, replacing whatever is there (the rootfs may ship its own /dev). */
 static int
-make_node (int root_fd, const struct hull_device *d, const char *what, hull_error_t *err)
+mknod_replacing (int parent, const char *base, mode_t mode, dev_t dev)
 {
-  cleanup_close int parent = -1;
-  const char *base;
+  if (mknodat (parent, base, mode, dev) == 0)
+    return 0;
+  if (errno != EEXIST || unlinkat (parent, base, 0) < 0)
+    return -1;
+  return mknodat (parent, base, mode, dev);
+}
+
+/* DEV_FD is the container's /dev, for the usual device right in it. */
+static int
+make_node (int root_fd, int dev_fd, const struct hull_device *d, const char *what, hull_error_t *err)
+{
+  cleanup_close int own_parent = -1;
+  int parent = dev_fd;
+  const char *base = d->path + strlen ("/dev/");
   mode_t mode = node_type (d->type) | (d->has_file_mode ? (d->file_mode & 07777) : 0666);
   dev_t dev = d->type == 'p' ? 0 : makedev (d->major, d->minor);
 
-  if (hull_open_parent_in_root (root_fd, d->path, &parent, &base, err) < 0)
-    return hull_error_wrap (err, "%s", what);
+  if (strncmp (d->path, "/dev/", 5) != 0 || strchr (base, '/') != NULL || *base == '\0' || strcmp (base, "..") == 0
+      || strcmp (base, ".") == 0)
+    {
+      if (hull_open_parent_in_root (root_fd, d->path, &own_parent, &base, err) < 0)
+        return hull_error_wrap (err, "%s", what);
+      parent = own_parent;
+    }
   /* The init runs with umask 0, so the mode is exactly the one asked for. */
-  if (unlinkat (parent, base, 0) < 0 && errno != ENOENT)
-    return hull_error_sys (err, "%s: replace `%s`", what, d->path);
-  if (mknodat (parent, base, mode, dev) < 0)
+  if (mknod_replacing (parent, base, mode, dev) < 0)
     return hull_error_sys (err, "%s: mknod `%s`", what, d->path);
   if (fchownat (parent, base, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, AT_SYMLINK_NOFOLLOW) < 0)
     return hull_error_sys (err, "%s: chown `%s`", what, d->path);
@@ -87,12 +103,12 @@ make_node (int root_fd, const struct hull_device *d, const char *what, hull_erro
 }
 
 static int
-create_device (const struct hull_init_ctx *ctx, int root_fd, const struct hull_device *d, const char *what,
-               hull_error_t *err)
+create_device (const struct hull_init_ctx *ctx, int root_fd, int dev_fd, const struct hull_device *d,
+               const char *what, hull_error_t *err)
 {
   if (ctx->new_userns)
     return bind_host_device (root_fd, d, what, err);
-  return make_node (root_fd, d, what, err);
+  return make_node (root_fd, dev_fd, d, what, err);
 }
 
 static bool
@@ -111,22 +127,22 @@ hull_devices_create (const struct hull_init_ctx *ctx, int root_fd, hull_error_t 
   cleanup_close int dev_fd = -1;
   char what[64];
 
+  if (hull_mkpath_in_root (root_fd, "/dev", true, &dev_fd, err) < 0)
+    return -1;
   for (size_t i = 0; i < sizeof default_devices / sizeof default_devices[0]; i++)
     {
       if (listed_in_config (lx, default_devices[i].path))
         continue; /* linux.devices overrides the default of the same path */
       snprintf (what, sizeof what, "default device %s", default_devices[i].path);
-      if (create_device (ctx, root_fd, &default_devices[i], what, err) < 0)
+      if (create_device (ctx, root_fd, dev_fd, &default_devices[i], what, err) < 0)
         return -1;
     }
   for (size_t i = 0; lx && i < lx->n_devices; i++)
     {
       snprintf (what, sizeof what, "linux.devices[%zu]", i);
-      if (create_device (ctx, root_fd, &lx->devices[i], what, err) < 0)
+      if (create_device (ctx, root_fd, dev_fd, &lx->devices[i], what, err) < 0)
         return -1;
     }
-  if (hull_mkpath_in_root (root_fd, "/dev", true, &dev_fd, err) < 0)
-    return -1;
   for (size_t i = 0; i < sizeof dev_links / sizeof dev_links[0]; i++)
     if (symlinkat (dev_links[i].target, dev_fd, dev_links[i].name) < 0 && errno != EEXIST)
       return hull_error_sys (err, "create link /dev/%s", dev_links[i].name);

@@ -40,30 +40,61 @@ hull_open_in_root (int root_fd, const char *path, int extra_flags, int *fd, hull
   return 0;
 }
 
-/* Create one missing component NAME below the already-resolved PARENT_FD. EEXIST is fine:
-   something (maybe a symlink) is there, and the caller resolves it again inside the root. */
+/* Create the missing last component NAME below the already-resolved PARENT_FD. Returns 1
+   when this call made it, 0 when something (maybe a symlink) was there already, which the
+   caller then resolves again inside the root. */
 static int
 create_component (int parent_fd, const char *name, bool dir, const char *path, hull_error_t *err)
 {
+  int f;
+
   if (dir)
     {
-      if (mkdirat (parent_fd, name, 0755) < 0 && errno != EEXIST)
-        return hull_error_sys (err, "create directory `%s` in the container root", path);
-      return 0;
+      if (mkdirat (parent_fd, name, 0755) == 0)
+        return 1;
+      if (errno == EEXIST)
+        return 0;
+      return hull_error_sys (err, "create directory `%s` in the container root", path);
     }
-  int f = openat (parent_fd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (f < 0 && errno != EEXIST)
-    return hull_error_sys (err, "create file `%s` in the container root", path);
+  f = openat (parent_fd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (f >= 0)
-    close (f);
-  return 0;
+    {
+      close (f);
+      return 1;
+    }
+  if (errno == EEXIST)
+    return 0;
+  return hull_error_sys (err, "create file `%s` in the container root", path);
+}
+
+/* PATH split at its last component: *parent (allocated; "" for the root) and *name (points
+   into PATH, trailing slashes not included in its length *name_len). */
+static void
+split_last (const char *path, char **parent, const char **name, size_t *name_len)
+{
+  size_t len = strlen (path);
+  size_t start;
+
+  while (len > 0 && path[len - 1] == '/')
+    len--;
+  start = len;
+  while (start > 0 && path[start - 1] != '/')
+    start--;
+  *name = path + start;
+  *name_len = len - start;
+  *parent = xmalloc0 (start + 1);
+  memcpy (*parent, path, start);
 }
 
 int
 hull_mkpath_in_root (int root_fd, const char *path, bool dir, int *fd, hull_error_t *err)
 {
-  cleanup_free char *copy = NULL;
-  char *p;
+  cleanup_free char *parent_path = NULL;
+  cleanup_free char *name = NULL;
+  cleanup_close int parent = -1;
+  const char *last;
+  size_t last_len;
+  int made;
 
   *fd = openat2_in_root (root_fd, path, O_PATH);
   if (*fd >= 0)
@@ -71,46 +102,28 @@ hull_mkpath_in_root (int root_fd, const char *path, bool dir, int *fd, hull_erro
   if (errno != ENOENT)
     return hull_error_sys (err, "open `%s` in the container root", path);
 
-  /* Walk the prefixes from the root: resolve each with openat2 (so symlinks and ".." stay
-     inside), and create the first component that is missing, one at a time. */
-  copy = xstrdup (path);
-  p = copy;
-  while (*p == '/')
-    p++;
-  while (*p)
-    {
-      char *slash = strchr (p, '/');
-      bool last;
-      cleanup_close int parent = -1;
-      cleanup_close int cur = -1;
-      char saved;
-
-      if (slash == NULL)
-        slash = p + strlen (p);
-      saved = *slash;
-      *slash = '\0';
-      last = saved == '\0' || slash[1 + strspn (slash + 1, "/")] == '\0';
-      cur = openat2_in_root (root_fd, copy, O_PATH);
-      if (cur < 0 && errno == ENOENT)
-        {
-          char *name = p;
-          char c = *name;
-          *name = '\0';
-          parent = openat2_in_root (root_fd, copy, O_PATH | O_DIRECTORY);
-          *name = c;
-          if (parent < 0)
-            return hull_error_sys (err, "open parent of `%s` in the container root", path);
-          if (create_component (parent, name, last ? dir : true, path, err) < 0)
-            return -1;
-        }
-      else if (cur < 0)
-        return hull_error_sys (err, "open `%s` in the container root", copy);
-      *slash = saved;
-      p = slash;
-      while (*p == '/')
-        p++;
-    }
-  *fd = openat2_in_root (root_fd, path, O_PATH);
+  /* Usually only the last component is missing: make the parent (recursively, each level
+     resolved inside the root), then the last component in it. */
+  split_last (path, &parent_path, &last, &last_len);
+  if (last_len == 0)
+    return hull_error_sys (err, "open `%s` in the container root", path);
+  if (hull_mkpath_in_root (root_fd, parent_path, true, &parent, err) < 0)
+    return -1;
+  name = xmalloc0 (last_len + 1);
+  memcpy (name, last, last_len);
+  /* "." and ".." name nothing to create: with the parent there, the path resolves now. */
+  made = strcmp (name, ".") == 0 || strcmp (name, "..") == 0
+             ? 0
+             : create_component (parent, name, dir, path, err);
+  if (made < 0)
+    return -1;
+  /* A directory this call made is opened beside its parent: no symlink can be followed there
+     (O_NOFOLLOW, and O_DIRECTORY refuses one swapped in). Anything else is resolved again
+     from the root. */
+  if (made && dir)
+    *fd = openat (parent, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+  if (*fd < 0)
+    *fd = openat2_in_root (root_fd, path, O_PATH);
   if (*fd < 0)
     return hull_error_sys (err, "open `%s` in the container root", path);
   return 0;

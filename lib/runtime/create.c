@@ -212,12 +212,10 @@ static char *
 now_rfc3339 (void)
 {
   struct timespec ts;
-  struct tm tm;
-  char buf[64];
+  char buf[HULL_UTC_BUF];
   clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return xasprintf ("%s.%09ldZ", buf, ts.tv_nsec);
+  hull_format_utc (&ts, true, buf);
+  return xstrdup (buf);
 }
 
 static int

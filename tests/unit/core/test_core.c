@@ -7,11 +7,13 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../harness.h"
 #include "core/error.h"
 #include "core/util.h"
+#include "linux/fsutil.h"
 #include "linux/mount_options.h"
 #include "linux/sync.h"
 #include "runtime/container.h"
@@ -173,6 +175,82 @@ test_sync_peer_error (void)
   close (fds[0]);
 }
 
+static void
+test_format_utc (void)
+{
+  static const long long at[] = { 0, -1, 951782400, 951868800, 1709251199, 4102444800LL, -11676096000LL, 253402300799LL };
+  int bad = 0;
+  char mine[HULL_UTC_BUF], theirs[64];
+  struct timespec ts = { 1795406706, 123 };
+
+  for (long long t = -5000000000LL; t < 20000000000LL; t += 86399 * 7 + 13)
+    for (size_t i = 0; i <= sizeof at / sizeof at[0]; i++)
+      {
+        time_t tt = i < sizeof at / sizeof at[0] ? at[i] : t;
+        struct timespec one = { tt, 0 };
+        struct tm tm;
+        if (i < sizeof at / sizeof at[0] && t != -5000000000LL)
+          continue;
+        gmtime_r (&tt, &tm);
+        strftime (theirs, sizeof theirs, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        hull_format_utc (&one, false, mine);
+        bad += strcmp (mine, theirs) != 0;
+      }
+  T_OK (bad == 0, "format_utc: agrees with gmtime_r from 1811 to 2603 (%d differ)", bad);
+  hull_format_utc (&ts, true, mine);
+  T_OK (strcmp (mine, "2026-11-23T04:05:06.000000123Z") == 0, "format_utc: nanoseconds: %s", mine);
+}
+
+static bool
+fd_is (int fd, mode_t type)
+{
+  struct stat st;
+  return fd >= 0 && fstat (fd, &st) == 0 && (st.st_mode & S_IFMT) == type;
+}
+
+/* mkdir -p inside a root: what is missing is made, and a symlink pointing out of the root
+   is resolved inside it. */
+static void
+test_mkpath (void)
+{
+  char tmpl[] = "/tmp/hull-unit-root-XXXXXX";
+  char *root = mkdtemp (tmpl);
+  cleanup_close int rfd = open (root, O_PATH | O_DIRECTORY);
+  hull_error_t err = NULL;
+  int fd = -1;
+  struct stat st;
+  char host_probe[64];
+
+  snprintf (host_probe, sizeof host_probe, "/tmp/hull-unit-escape-%d", (int) getpid ());
+  T_OK (hull_mkpath_in_root (rfd, "/", true, &fd, &err) == 0 && fd_is (fd, S_IFDIR), "mkpath: the root itself");
+  close (fd);
+  T_OK (hull_mkpath_in_root (rfd, "/a/b/c/", true, &fd, &err) == 0 && fd_is (fd, S_IFDIR), "mkpath: missing directories");
+  close (fd);
+  T_OK (hull_mkpath_in_root (rfd, "/a/b/c", true, &fd, &err) == 0 && fd_is (fd, S_IFDIR), "mkpath: existing path");
+  close (fd);
+  T_OK (hull_mkpath_in_root (rfd, "/x/y/file", false, &fd, &err) == 0 && fd_is (fd, S_IFREG),
+        "mkpath: a missing file and its parents");
+  close (fd);
+  T_OK (hull_mkpath_in_root (rfd, "/a/../d", true, &fd, &err) == 0 && fd_is (fd, S_IFDIR), "mkpath: `..` stays usable");
+  close (fd);
+  /* "/evil" -> "/tmp", which exists on the host and in the root alike */
+  if (mkdirat (rfd, "tmp", 0755) == 0 && symlinkat ("/tmp", rfd, "evil") == 0)
+    {
+      cleanup_free char *inside = xasprintf ("%s%s", root, host_probe);
+      cleanup_free char *target = xasprintf ("/evil/%s", host_probe + strlen ("/tmp/"));
+      T_OK (hull_mkpath_in_root (rfd, target, true, &fd, &err) == 0 && stat (host_probe, &st) < 0
+                && stat (inside, &st) == 0,
+            "mkpath: an absolute symlink resolves inside the root, never on the host (%s)", err ? err->msg : "ok");
+      close (fd);
+      hull_error_free (&err);
+    }
+  T_OK (hull_mkpath_in_root (rfd, "/x/y/file/z", true, &fd, &err) < 0 && err && strstr (err->msg, "/x/y/file/z"),
+        "mkpath: a path through a file fails, naming it: %s", err ? err->msg : "no error");
+  hull_error_free (&err);
+  hull_rm_rf_at (AT_FDCWD, root, &err);
+  hull_error_free (&err);
+}
+
 int
 main (void)
 {
@@ -182,6 +260,8 @@ main (void)
   test_signals ();
   test_state ();
   test_passwd ();
+  test_format_utc ();
+  test_mkpath ();
   test_sync_peer_error ();
   return hull_test_done ();
 }
