@@ -456,24 +456,66 @@ cpuset_fill (const struct hull_cgroup_hier *h, hull_error_t *err)
   return 0;
 }
 
+/* mkdir the group in the hierarchies of one kind: the cgroup2 one (V2) or the v1 ones. On
+   failure what this call made is removed again. */
+static int
+make_groups (struct hull_cgroup *cg, bool v2, hull_error_t *err)
+{
+  size_t i;
+
+  for (i = 0; i < cg->n_hiers; i++)
+    if (cg->hiers[i].v2 == v2
+        && (mkdir_group (&cg->hiers[i], &cg->hiers[i].made, err) < 0 || cpuset_fill (&cg->hiers[i], err) < 0))
+      break;
+  if (i == cg->n_hiers)
+    return 0;
+  for (size_t j = 0; j <= i; j++)
+    if (cg->hiers[j].v2 == v2)
+      {
+        unmake_group (&cg->hiers[j], cg->hiers[j].made);
+        cg->hiers[j].made = 0;
+      }
+  return hull_error_wrap (err, "create cgroup `%s`", cg->path);
+}
+
+int
+hull_cgroup_create_v2_first (const char *path, struct hull_cgroup **out, hull_error_t *err)
+{
+  cleanup_cgroup struct hull_cgroup *cg = NULL;
+
+  if (cgroup_new (path, &cg, err) < 0 || make_groups (cg, true, err) < 0)
+    return -1;
+  *out = hull_steal_ptr (cg);
+  return 0;
+}
+
+int
+hull_cgroup_create_v1 (struct hull_cgroup *cg, hull_error_t *err)
+{
+  return make_groups (cg, false, err);
+}
+
+void
+hull_cgroup_unmake (struct hull_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n_hiers; i++)
+    {
+      unmake_group (&cg->hiers[i], cg->hiers[i].made);
+      cg->hiers[i].made = 0;
+    }
+}
+
 int
 hull_cgroup_create (const char *path, struct hull_cgroup **out, hull_error_t *err)
 {
   cleanup_cgroup struct hull_cgroup *cg = NULL;
-  cleanup_free size_t *made = NULL;
-  size_t i;
 
-  if (cgroup_new (path, &cg, err) < 0)
+  if (hull_cgroup_create_v2_first (path, &cg, err) < 0)
     return -1;
-  made = xmalloc0 (cg->n_hiers * sizeof *made);
-  for (i = 0; i < cg->n_hiers; i++)
-    if (mkdir_group (&cg->hiers[i], &made[i], err) < 0 || cpuset_fill (&cg->hiers[i], err) < 0)
-      break;
-  if (i < cg->n_hiers)
+  if (hull_cgroup_create_v1 (cg, err) < 0)
     {
-      for (size_t j = 0; j <= i; j++)
-        unmake_group (&cg->hiers[j], made[j]);
-      return hull_error_wrap (err, "create cgroup `%s`", cg->path);
+      hull_cgroup_unmake (cg); /* the v2 group just made, if any */
+      return -1;
     }
   *out = hull_steal_ptr (cg);
   return 0;

@@ -25,6 +25,7 @@ struct hull_cgroup_hier
   char *dir;          /* the container's directory: mountpoint + path */
   bool v2;            /* a cgroup2 hierarchy */
   bool created;       /* this call created dir (so cleanup may remove it) */
+  size_t made;        /* length of the prefix of dir from which on it was created (0: none) */
 };
 
 struct hull_cgroup
@@ -46,6 +47,13 @@ int hull_cgroup_resolve_path (const char *cgroups_path, const char *id, char **o
 /* mkdir -p PATH in every hierarchy (v1 cpuset groups get cpus/mems from their parent). On
    failure everything this call created is removed again. */
 int hull_cgroup_create (const char *path, struct hull_cgroup **out, hull_error_t *err);
+/* The same in two steps, for a runtime that clones its child into the v2 group
+   (CLONE_INTO_CGROUP) and makes the v1 groups while the child is busy: describe PATH in
+   every hierarchy and create it in the cgroup2 one only (if there is one); then the v1 ones.
+   Each step removes what it made when it fails; hull_cgroup_unmake removes what both made. */
+int hull_cgroup_create_v2_first (const char *path, struct hull_cgroup **out, hull_error_t *err);
+int hull_cgroup_create_v1 (struct hull_cgroup *cg, hull_error_t *err);
+void hull_cgroup_unmake (struct hull_cgroup *cg);
 /* Describe an existing group (no mkdir), e.g. for delete. Hierarchies where it is missing
    are left out. */
 int hull_cgroup_open (const char *path, struct hull_cgroup **out, hull_error_t *err);
@@ -56,17 +64,24 @@ int hull_cgroup_open (const char *path, struct hull_cgroup **out, hull_error_t *
 int hull_cgroup_enter (const struct hull_cgroup *cg, pid_t pid, hull_error_t *err);
 
 /* A new process's way into the group without that wait: clone3 with CLONE_INTO_CGROUP and
-   clone_fd for the v2 hierarchy, then hull_cgroup_join_self in the child for v1 ones. */
+   clone_fd for the v2 hierarchy; hull_cgroup_join_self in the child for the v1 ones, with
+   their `tasks` files opened by the runtime (and, if they were opened after the clone,
+   passed to the child over a socket). */
 struct hull_cgroup_join
 {
   int clone_fd;   /* the group's directory in the v2 hierarchy (for clone3 .cgroup), or -1 */
-  int *tasks_fds; /* per hierarchy (cg->hiers[i]): its v1 `tasks` file open for writing, or -1 */
-  size_t n;
+  int *tasks_fds; /* the `tasks` file of each v1 hierarchy, in the order of cg->hiers, open
+                     for writing */
+  size_t n_tasks;
 };
-/* Open what the child needs, with the caller's credentials. Closed again on failure. */
-int hull_cgroup_join_open (const struct hull_cgroup *cg, struct hull_cgroup_join *j, hull_error_t *err);
-/* In the new, single-threaded child, first thing: join every v1 hierarchy, then close every
-   descriptor of J (none may reach the container). */
+#define HULL_CGROUP_JOIN_INIT { .clone_fd = -1, .tasks_fds = NULL, .n_tasks = 0 }
+/* Open, with the caller's credentials, the v2 directory (nothing without a v2 hierarchy)... */
+int hull_cgroup_join_open_v2 (const struct hull_cgroup *cg, struct hull_cgroup_join *j, hull_error_t *err);
+/* ...and the v1 `tasks` files. Each leaves nothing open when it fails. */
+int hull_cgroup_join_open_v1 (const struct hull_cgroup *cg, struct hull_cgroup_join *j, hull_error_t *err);
+/* In the new, single-threaded child: join every v1 hierarchy through J's tasks files (one per
+   v1 hierarchy of CG, or it is refused), then close every descriptor of J: none may reach
+   the container. */
 int hull_cgroup_join_self (const struct hull_cgroup *cg, struct hull_cgroup_join *j, hull_error_t *err);
 void hull_cgroup_join_close (struct hull_cgroup_join *j);
 /* PIDs in the group (and its sub-groups), read from the first hierarchy. */

@@ -255,6 +255,28 @@ become_process (struct hull_init_ctx *ctx, const char *exe, const struct hull_ca
   return hull_error_sys (err, "exec `%s`", exe);
 }
 
+/* The first GO brings the `tasks` files of the v1 cgroups, opened by the runtime after it
+   made them (while this process was being cloned): join them before anything else. */
+static int
+receive_go_and_join (struct hull_init_ctx *ctx, int32_t *pid, hull_error_t *err)
+{
+  struct hull_cgroup_join j = HULL_CGROUP_JOIN_INIT;
+  int fds[HULL_SYNC_MAX_FDS];
+  size_t n = 0;
+
+  if (hull_sync_expect_fds (ctx->sync_fd, HULL_SYNC_GO, pid, fds, HULL_SYNC_MAX_FDS, &n, err) < 0)
+    return -1;
+  j.tasks_fds = xmalloc0 ((n ? n : 1) * sizeof *j.tasks_fds);
+  memcpy (j.tasks_fds, fds, n * sizeof *fds);
+  j.n_tasks = n;
+  if (ctx->cgroup == NULL)
+    {
+      hull_cgroup_join_close (&j);
+      return n == 0 ? 0 : hull_error (err, 0, "cgroup descriptors sent to a container without a cgroup");
+    }
+  return hull_cgroup_join_self (ctx->cgroup, &j, err);
+}
+
 static int
 setup (struct hull_init_ctx *ctx, char **exe, struct hull_caps *caps, hull_error_t *err)
 {
@@ -265,7 +287,7 @@ setup (struct hull_init_ctx *ctx, char **exe, struct hull_caps *caps, hull_error
   /* Names are checked before anything is made, so a bad one fails create, not start. */
   if (hull_caps_parse (spec->process ? spec->process->capabilities : NULL, caps, err) < 0)
     return -1;
-  if (hull_sync_expect (ctx->sync_fd, HULL_SYNC_GO, &pid, err) < 0)
+  if (receive_go_and_join (ctx, &pid, err) < 0)
     return -1;
   ctx->host_pid = pid;
   umask (0);

@@ -160,19 +160,17 @@ write_id_maps (const struct hull_spec *spec, pid_t pid, hull_error_t *err)
   return write_map (pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings, err);
 }
 
-/* First thing in the runtime's child: drop the runtime's descriptors, then join the v1
-   cgroups (before any setns: the process is still single-threaded and plainly itself), which
-   also closes the cgroup descriptors. Grandchildren inherit the groups. */
-static int
-child_begin (struct hull_init_ctx *ctx, int parent_sync, hull_error_t *err)
+/* First thing in the runtime's child: drop the runtime's descriptors, among them its copy of
+   the v2 cgroup it was cloned into. (The v1 groups are joined on the first GO, see init.c.) */
+static void
+child_begin (struct hull_init_ctx *ctx, int parent_sync)
 {
   close (parent_sync);
   for (size_t i = 0; i < sizeof ctx->runtime_fds / sizeof ctx->runtime_fds[0]; i++)
     if (ctx->runtime_fds[i] >= 0)
       close (ctx->runtime_fds[i]);
-  if (ctx->cgroup_join && hull_cgroup_join_self (ctx->cgroup, ctx->cgroup_join, err) < 0)
-    return -1;
-  return 0;
+  if (ctx->cgroup_join && ctx->cgroup_join->clone_fd >= 0)
+    close (ctx->cgroup_join->clone_fd);
 }
 
 static void __attribute__ ((noreturn))
@@ -253,9 +251,7 @@ spawn_two_stage (struct hull_init_ctx *ctx, const struct ns_plan *plan, int pare
     return clone_error (ctx, "the container's first stage", err);
   if (s1 == 0)
     {
-      hull_error_t cerr = NULL;
-      if (child_begin (ctx, parent_sync, &cerr) < 0)
-        child_fail (ctx, &cerr);
+      child_begin (ctx, parent_sync);
       stage1 (ctx, plan);
     }
   for (;;)
@@ -323,11 +319,17 @@ spawn_direct (struct hull_init_ctx *ctx, const struct ns_plan *plan, int parent_
         ret = -1;
       flags &= ~(unsigned long) CLONE_NEWTIME;
     }
-  pid = ret < 0 ? -1 : clone3_into (flags, first_child_cgroup_fd (ctx));
+  /* A new network namespace is the costliest thing clone makes (about 0.5 ms): the child
+     makes it itself, while the runtime makes the v1 cgroups. Owned by the same user
+     namespace either way. */
+  pid = ret < 0 ? -1 : clone3_into (flags & ~(unsigned long) CLONE_NEWNET, first_child_cgroup_fd (ctx));
   if (pid == 0)
     {
       hull_error_t cerr = NULL;
-      if (child_begin (ctx, parent_sync, &cerr) < 0 || join_self_namespaces (spec, &cerr) < 0)
+      child_begin (ctx, parent_sync);
+      if ((flags & CLONE_NEWNET) && unshare (CLONE_NEWNET) < 0)
+        hull_error_sys (&cerr, "create the network namespace");
+      if (cerr != NULL || join_self_namespaces (spec, &cerr) < 0)
         child_fail (ctx, &cerr);
       _exit (hull_init_main (ctx));
     }

@@ -1,4 +1,5 @@
-/* sync.c: fixed-header messages over a SOCK_SEQPACKET socketpair. */
+/* sync.c: fixed-header messages over a SOCK_SEQPACKET socketpair, descriptors attached where
+   one side opened what the other needs. */
 #define _GNU_SOURCE
 #include "sync.h"
 
@@ -28,16 +29,59 @@ hull_sync_pair (int fds[2], hull_error_t *err)
   return 0;
 }
 
-/* One message into *M with its text NUL-terminated. Returns its length, 0 at EOF, or -1 with
-   errno set; a message shorter than the header is returned as is, for the caller to refuse. */
-static ssize_t
-recv_msg (int fd, int flags, struct sync_msg *m)
+/* Descriptors a message received, when the receiver asked for them. */
+struct sync_fds
 {
+  int fds[HULL_SYNC_MAX_FDS];
+  size_t n;
+};
+
+/* The descriptors of an SCM_RIGHTS message into OUT, or closed when OUT is NULL (nobody
+   asked for them: none may leak). */
+static void
+take_fds (struct msghdr *mh, struct sync_fds *out)
+{
+  for (struct cmsghdr *c = CMSG_FIRSTHDR (mh); c != NULL; c = CMSG_NXTHDR (mh, c))
+    {
+      size_t n;
+      int *in;
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+        continue;
+      n = (c->cmsg_len - CMSG_LEN (0)) / sizeof (int);
+      in = (int *) CMSG_DATA (c);
+      for (size_t i = 0; i < n; i++)
+        {
+          int fd;
+          memcpy (&fd, in + i, sizeof fd);
+          if (out != NULL && out->n < HULL_SYNC_MAX_FDS)
+            out->fds[out->n++] = fd;
+          else
+            close (fd);
+        }
+    }
+}
+
+/* One message into *M with its text NUL-terminated, and its descriptors into FDS (or closed).
+   Returns its length, 0 at EOF, or -1 with errno set; a message shorter than the header is
+   returned as is, for the caller to refuse. */
+static ssize_t
+recv_msg (int fd, int flags, struct sync_msg *m, struct sync_fds *fds)
+{
+  union
+  {
+    char buf[CMSG_SPACE (HULL_SYNC_MAX_FDS * sizeof (int))];
+    struct cmsghdr align;
+  } ctl;
+  struct iovec iov = { .iov_base = m, .iov_len = sizeof *m - 1 };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
   ssize_t r;
 
   do
-    r = recv (fd, m, sizeof *m - 1, flags);
+    r = recvmsg (fd, &mh, flags | MSG_CMSG_CLOEXEC);
   while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return r;
+  take_fds (&mh, fds);
   if (r >= (ssize_t) offsetof (struct sync_msg, text))
     m->text[r - offsetof (struct sync_msg, text)] = '\0';
   return r;
@@ -48,7 +92,7 @@ static bool
 take_queued_error (int fd, hull_error_t *err)
 {
   struct sync_msg m;
-  ssize_t r = recv_msg (fd, MSG_DONTWAIT, &m);
+  ssize_t r = recv_msg (fd, MSG_DONTWAIT, &m, NULL);
 
   if (r < (ssize_t) offsetof (struct sync_msg, text) || m.type != HULL_SYNC_ERROR)
     return false;
@@ -56,20 +100,43 @@ take_queued_error (int fd, hull_error_t *err)
   return true;
 }
 
-int
-hull_sync_send (int fd, enum hull_sync_type type, int32_t value, const char *text, hull_error_t *err)
+/* One message with N descriptors attached (none when N is 0). */
+static int
+send_msg (int fd, enum hull_sync_type type, int32_t value, const char *text, const int *fds, size_t n,
+          hull_error_t *err)
 {
   struct sync_msg m = { .type = type, .value = value };
-  size_t tlen = 0;
+  union
+  {
+    char buf[CMSG_SPACE (HULL_SYNC_MAX_FDS * sizeof (int))];
+    struct cmsghdr align;
+  } ctl;
+  struct iovec iov = { .iov_base = &m, .iov_len = offsetof (struct sync_msg, text) };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
   ssize_t r;
 
+  if (n > HULL_SYNC_MAX_FDS)
+    return hull_error (err, E2BIG, "send %zu descriptors to the container (at most %d)", n, HULL_SYNC_MAX_FDS);
   if (text != NULL)
     {
-      tlen = strnlen (text, SYNC_TEXT_MAX - 1);
+      size_t tlen = strnlen (text, SYNC_TEXT_MAX - 1);
       memcpy (m.text, text, tlen);
+      iov.iov_len += tlen;
+    }
+  if (n > 0)
+    {
+      struct cmsghdr *c;
+      memset (&ctl, 0, sizeof ctl);
+      mh.msg_control = ctl.buf;
+      mh.msg_controllen = CMSG_SPACE (n * sizeof (int));
+      c = CMSG_FIRSTHDR (&mh);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN (n * sizeof (int));
+      memcpy (CMSG_DATA (c), fds, n * sizeof (int));
     }
   do
-    r = send (fd, &m, offsetof (struct sync_msg, text) + tlen, MSG_NOSIGNAL);
+    r = sendmsg (fd, &mh, MSG_NOSIGNAL);
   while (r < 0 && errno == EINTR);
   if (r < 0)
     {
@@ -85,10 +152,24 @@ hull_sync_send (int fd, enum hull_sync_type type, int32_t value, const char *tex
 }
 
 int
-hull_sync_recv (int fd, enum hull_sync_type *type, int32_t *value, hull_error_t *err)
+hull_sync_send (int fd, enum hull_sync_type type, int32_t value, const char *text, hull_error_t *err)
+{
+  return send_msg (fd, type, value, text, NULL, 0, err);
+}
+
+int
+hull_sync_send_fds (int fd, enum hull_sync_type type, int32_t value, const int *fds, size_t n, hull_error_t *err)
+{
+  return send_msg (fd, type, value, NULL, fds, n, err);
+}
+
+/* hull_sync_recv, keeping the descriptors that came with the message in FDS (or closing
+   them when FDS is NULL). */
+static int
+recv_checked (int fd, enum hull_sync_type *type, int32_t *value, struct sync_fds *fds, hull_error_t *err)
 {
   struct sync_msg m;
-  ssize_t r = recv_msg (fd, 0, &m);
+  ssize_t r = recv_msg (fd, 0, &m, fds);
 
   if (r < 0)
     return hull_error_sys (err, "receive from the container's setup channel");
@@ -108,15 +189,42 @@ hull_sync_recv (int fd, enum hull_sync_type *type, int32_t *value, hull_error_t 
 }
 
 int
+hull_sync_recv (int fd, enum hull_sync_type *type, int32_t *value, hull_error_t *err)
+{
+  return recv_checked (fd, type, value, NULL, err);
+}
+
+int
+hull_sync_expect_fds (int fd, enum hull_sync_type type, int32_t *value, int *fds, size_t max, size_t *n,
+                      hull_error_t *err)
+{
+  struct sync_fds got = { .n = 0 };
+  enum hull_sync_type t;
+  int ret = recv_checked (fd, &t, value, fds ? &got : NULL, err);
+
+  if (ret == 0 && t != type)
+    ret = hull_error (err, 0, "unexpected message %d (wanted %d) on the container's setup channel", (int) t,
+                      (int) type);
+  if (ret == 0 && got.n > max)
+    ret = hull_error (err, 0, "%zu descriptors on the container's setup channel, at most %zu expected", got.n, max);
+  if (ret < 0)
+    {
+      for (size_t i = 0; i < got.n; i++)
+        close (got.fds[i]);
+      return -1;
+    }
+  if (fds)
+    {
+      memcpy (fds, got.fds, got.n * sizeof *fds);
+      *n = got.n;
+    }
+  return 0;
+}
+
+int
 hull_sync_expect (int fd, enum hull_sync_type type, int32_t *value, hull_error_t *err)
 {
-  enum hull_sync_type got;
-  if (hull_sync_recv (fd, &got, value, err) < 0)
-    return -1;
-  if (got != type)
-    return hull_error (err, 0, "unexpected message %d (wanted %d) on the container's setup channel",
-                       (int) got, (int) type);
-  return 0;
+  return hull_sync_expect_fds (fd, type, value, NULL, 0, NULL, err);
 }
 
 void

@@ -4,6 +4,7 @@
 #ifndef HULL_SYNC_H
 #define HULL_SYNC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../core/error.h"
@@ -19,13 +20,23 @@ enum hull_sync_type
   HULL_SYNC_ERROR,         /* either way: text is the error, value its errno */
 };
 
+/* At most this many descriptors travel with one message. */
+#define HULL_SYNC_MAX_FDS 64
+
 int hull_sync_pair (int fds[2], hull_error_t *err);
 int hull_sync_send (int fd, enum hull_sync_type type, int32_t value, const char *text, hull_error_t *err);
 /* Receive one message; on HULL_SYNC_ERROR it becomes *err (returns -1). EOF is an error that
    says the container process exited during setup. *text may be NULL. */
 int hull_sync_recv (int fd, enum hull_sync_type *type, int32_t *value, hull_error_t *err);
-/* Receive and insist on TYPE. */
+/* Receive and insist on TYPE. Descriptors that come with it are closed. */
 int hull_sync_expect (int fd, enum hull_sync_type type, int32_t *value, hull_error_t *err);
+/* Send TYPE and VALUE with N descriptors attached (SCM_RIGHTS; the sender keeps its copies). */
+int hull_sync_send_fds (int fd, enum hull_sync_type type, int32_t value, const int *fds, size_t n,
+                        hull_error_t *err);
+/* Receive and insist on TYPE, keeping up to MAX attached descriptors (close-on-exec) in FDS
+   and their number in *N; more than MAX is refused, and then every one is closed. */
+int hull_sync_expect_fds (int fd, enum hull_sync_type type, int32_t *value, int *fds, size_t max, size_t *n,
+                          hull_error_t *err);
 /* Send *err as an ERROR message (best effort) — used by the init side before it exits. */
 void hull_sync_send_error (int fd, const hull_error_t *err);
 /* Wait until the peer execs (its end, close-on-exec, gives EOF) or sends why it could not. */

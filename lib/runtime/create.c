@@ -36,7 +36,7 @@ struct creation
   int dir_fd;
   bool dir_made;
   struct hull_cgroup *cg;
-  struct hull_cgroup_join cg_join; /* open from create until the init is cloned */
+  struct hull_cgroup_join cg_join; /* what the init joins its cgroup with, open until it has them */
   int fifo_fd;         /* init's O_RDWR end of exec.fifo (create only) */
   int start_fd;        /* listening socket `start` reports through (create only) */
   int sync[2];         /* [0] runtime, [1] init */
@@ -51,7 +51,7 @@ creation_init (struct creation *c, const struct hull_create_opts *o)
   memset (c, 0, sizeof *c);
   c->o = o;
   c->root_fd = c->dir_fd = c->fifo_fd = c->start_fd = c->sync[0] = c->sync[1] = -1;
-  c->cg_join.clone_fd = -1;
+  c->cg_join = (struct hull_cgroup_join) HULL_CGROUP_JOIN_INIT;
 }
 
 static void
@@ -195,7 +195,7 @@ spawn_init (struct creation *c, bool with_fifo, hull_error_t *err)
   if (hull_sync_pair (c->sync, err) < 0)
     return -1;
   ctx.sync_fd = c->sync[1];
-  if (hull_cgroup_join_open (c->cg, &c->cg_join, err) < 0)
+  if (hull_cgroup_join_open_v2 (c->cg, &c->cg_join, err) < 0)
     return -1;
   if (hull_spawn (&ctx, c->sync[0], &c->pid, err) < 0)
     return -1;
@@ -276,17 +276,25 @@ build (struct creation *c, bool with_fifo, hull_error_t *err)
   if (hull_state_dir_create (c->root_fd, c->o->id, &c->dir_fd, err) < 0)
     return -1;
   c->dir_made = true;
+  /* The v2 group first, for the init to be cloned into; the v1 groups are made while the
+     init builds its network namespace, and sent to it with the first GO (cgroups-join.c). */
   if (hull_cgroup_resolve_path (c->spec->linux_ ? c->spec->linux_->cgroups_path : NULL, c->o->id, &cg_path, err) < 0
-      || hull_cgroup_create (cg_path, &c->cg, err) < 0)
+      || hull_cgroup_create_v2_first (cg_path, &c->cg, err) < 0)
     return hull_error_wrap (err, "linux.cgroupsPath");
   if (with_fifo && make_start_channel (c, err) < 0)
     return -1;
-  /* The init joins its cgroup itself, first thing (see cgroups-join.c). */
   if (spawn_init (c, with_fifo, err) < 0)
     return -1;
-  /* GO carries the init's pid as the host sees it, for the state its hooks are given. */
-  if (hull_sync_send (c->sync[0], HULL_SYNC_GO, c->pid, NULL, err) < 0
-      || hull_sync_expect (c->sync[0], HULL_SYNC_MOUNTS_DONE, NULL, err) < 0)
+  if (hull_cgroup_create_v1 (c->cg, err) < 0)
+    return hull_error_wrap (err, "linux.cgroupsPath");
+  if (hull_cgroup_join_open_v1 (c->cg, &c->cg_join, err) < 0)
+    return -1;
+  /* GO carries the init's pid as the host sees it, for the state its hooks are given, and
+     the v1 tasks files it joins first. */
+  if (hull_sync_send_fds (c->sync[0], HULL_SYNC_GO, c->pid, c->cg_join.tasks_fds, c->cg_join.n_tasks, err) < 0)
+    return -1;
+  hull_cgroup_join_close (&c->cg_join);
+  if (hull_sync_expect (c->sync[0], HULL_SYNC_MOUNTS_DONE, NULL, err) < 0)
     return -1;
   if (run_runtime_hooks (c, err) < 0)
     return -1;

@@ -286,9 +286,8 @@ join_child (const struct hull_cgroup *cg, struct hull_cgroup_join *j, int report
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (j->clone_fd >= 0)
     fds[n++] = j->clone_fd;
-  for (size_t i = 0; i < j->n && n < 64; i++)
-    if (j->tasks_fds[i] >= 0)
-      fds[n++] = j->tasks_fds[i];
+  for (size_t i = 0; i < j->n_tasks && n < 64; i++)
+    fds[n++] = j->tasks_fds[i];
   res = hull_cgroup_join_self (cg, j, &err) == 0 ? 'y' : 'n';
   for (int i = 0; i < n && res == 'y'; i++)
     if (fcntl (fds[i], F_GETFD) >= 0)
@@ -304,7 +303,7 @@ join_child (const struct hull_cgroup *cg, struct hull_cgroup_join *j, int report
 static void
 join_check (const struct hull_cgroup *cg, const char *label)
 {
-  struct hull_cgroup_join j;
+  struct hull_cgroup_join j = HULL_CGROUP_JOIN_INIT;
   hull_error_t err = NULL;
   struct clone_args ca = { .exit_signal = SIGCHLD };
   bool everywhere = true;
@@ -312,9 +311,10 @@ join_check (const struct hull_cgroup *cg, const char *label)
   char res = '?';
   pid_t pid;
 
-  if (hull_cgroup_join_open (cg, &j, &err) < 0)
+  if (hull_cgroup_join_open_v2 (cg, &j, &err) < 0 || hull_cgroup_join_open_v1 (cg, &j, &err) < 0)
     {
       T_OK (0, "%s: join: open (%s)", label, err->msg);
+      hull_cgroup_join_close (&j);
       hull_error_free (&err);
       return;
     }
@@ -338,6 +338,13 @@ join_check (const struct hull_cgroup *cg, const char *label)
   for (size_t i = 0; pid > 0 && i < cg->n_hiers; i++)
     everywhere &= procs_has (cg->hiers[i].dir, pid);
   T_OK (pid > 0 && everywhere, "%s: join: the child is in the group in all %zu hierarchies", label, cg->n_hiers);
+  if (cg->mode != HULL_CGROUP_V2)
+    {
+      struct hull_cgroup_join none = HULL_CGROUP_JOIN_INIT;
+      T_OK (hull_cgroup_join_self (cg, &none, &err) < 0 && err && strstr (err->msg, "0 tasks files"),
+            "%s: join: refused without a tasks file for every v1 hierarchy (%s)", label, err ? err->msg : "joined");
+      hull_error_free (&err);
+    }
   if (pid > 0)
     {
       kill (pid, SIGKILL);
@@ -502,9 +509,11 @@ lifecycle (enum hull_cgroup_mode want, size_t want_n, const char *label)
   kill (a, SIGKILL), kill (b, SIGKILL), waitpid (a, NULL, WNOHANG), waitpid (b, NULL, WNOHANG);
   T_OK (gone_everywhere (path), "%s: group gone from every hierarchy", label);
   {
-    struct hull_cgroup_join j;
-    T_OK (hull_cgroup_join_open (cg, &j, &err) < 0 && err && strstr (err->msg, "open cgroup `/sys/fs/cgroup"),
+    struct hull_cgroup_join j = HULL_CGROUP_JOIN_INIT;
+    T_OK ((hull_cgroup_join_open_v2 (cg, &j, &err) < 0 || hull_cgroup_join_open_v1 (cg, &j, &err) < 0) && err
+              && strstr (err->msg, "open cgroup `/sys/fs/cgroup"),
           "%s: joining a removed group fails, naming it (%s)", label, err ? err->msg : "no error");
+    hull_cgroup_join_close (&j);
     hull_error_free (&err);
   }
   T_OK (hull_cgroup_destroy (cg, &err) == 0, "%s: destroying again is fine", label);

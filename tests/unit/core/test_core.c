@@ -251,6 +251,53 @@ test_mkpath (void)
   hull_error_free (&err);
 }
 
+static int
+open_fd_count (void)
+{
+  int n = 0;
+  for (int fd = 0; fd < 256; fd++)
+    n += fcntl (fd, F_GETFD) >= 0;
+  return n;
+}
+
+/* Descriptors travel with a message, arrive close-on-exec and work; a receiver that did
+   not ask for them, or gets too many, keeps none. */
+static void
+test_sync_fds (void)
+{
+  hull_error_t err = NULL;
+  int sock[2], p1[2], p2[2], got[4];
+  int32_t value = 0;
+  size_t n = 0;
+  char c = 0;
+  int before;
+
+  if (hull_sync_pair (sock, &err) < 0 || pipe (p1) < 0 || pipe (p2) < 0)
+    abort ();
+  T_OK (hull_sync_send_fds (sock[0], HULL_SYNC_GO, 7, (int[]){ p1[1], p2[1] }, 2, &err) == 0, "sync fds: send two");
+  T_OK (hull_sync_expect_fds (sock[1], HULL_SYNC_GO, &value, got, 4, &n, &err) == 0 && n == 2 && value == 7,
+        "sync fds: received %zu with value %d (%s)", n, (int) value, err ? err->msg : "ok");
+  if (n == 2)
+    {
+      T_OK ((fcntl (got[0], F_GETFD) & FD_CLOEXEC) && (fcntl (got[1], F_GETFD) & FD_CLOEXEC),
+            "sync fds: received descriptors are close-on-exec");
+      T_OK (write (got[1], "x", 1) == 1 && read (p2[0], &c, 1) == 1 && c == 'x',
+            "sync fds: a received descriptor is the one sent");
+      close (got[0]);
+      close (got[1]);
+    }
+  hull_error_free (&err);
+  before = open_fd_count ();
+  hull_sync_send_fds (sock[0], HULL_SYNC_GO, 0, (int[]){ p1[1], p2[1] }, 2, &err);
+  T_OK (hull_sync_expect (sock[1], HULL_SYNC_GO, NULL, &err) == 0 && open_fd_count () == before,
+        "sync fds: a receiver that asked for none closes them");
+  hull_sync_send_fds (sock[0], HULL_SYNC_GO, 0, (int[]){ p1[1], p2[1] }, 2, &err);
+  T_OK (hull_sync_expect_fds (sock[1], HULL_SYNC_GO, NULL, got, 1, &n, &err) < 0 && open_fd_count () == before,
+        "sync fds: more than asked for is refused and none kept (%s)", err ? err->msg : "accepted");
+  hull_error_free (&err);
+  close (sock[0]), close (sock[1]), close (p1[0]), close (p1[1]), close (p2[0]), close (p2[1]);
+}
+
 int
 main (void)
 {
@@ -263,5 +310,6 @@ main (void)
   test_format_utc ();
   test_mkpath ();
   test_sync_peer_error ();
+  test_sync_fds ();
   return hull_test_done ();
 }
