@@ -22,8 +22,6 @@
 #include <unistd.h>
 
 #include "../core/util.h"
-#include "../runtime/hooks.h"
-#include "../runtime/state.h"
 #include "caps.h"
 #include "fsutil.h"
 #include "mounts.h"
@@ -170,16 +168,13 @@ wait_for_start (struct hull_init_ctx *ctx, hull_error_t *err)
   return hull_sync_expect (ctx->sync_fd, HULL_SYNC_START, NULL, err);
 }
 
+/* Hooks that run in the container's namespaces; the runtime says how (ctx->run_hooks). */
 static int
-run_container_hooks (const struct hull_init_ctx *ctx, enum hull_hook_kind kind, enum hull_status status,
-                     hull_error_t *err)
+run_container_hooks (const struct hull_init_ctx *ctx, enum hull_hook_kind kind, hull_error_t *err)
 {
-  cleanup_free char *state = NULL;
-  if (ctx->spec->n_hooks[kind] == 0)
+  if (ctx->spec->n_hooks[kind] == 0 || ctx->run_hooks == NULL)
     return 0;
-  /* As runc does, hooks run in the container's namespaces get the pid as seen there. */
-  state = hull_state_hook_json (ctx->id, ctx->bundle, getpid (), status, json_object_get (ctx->spec->raw, "annotations"));
-  return hull_hooks_run (ctx->spec->hooks[kind], ctx->spec->n_hooks[kind], kind, state, err);
+  return ctx->run_hooks (ctx, kind, err);
 }
 
 /* The environment the program gets: process.env, plus HOME from /etc/passwd when unset. */
@@ -316,7 +311,7 @@ setup (struct hull_init_ctx *ctx, char **exe, struct hull_caps *caps, hull_error
   if (hull_sync_send (ctx->sync_fd, HULL_SYNC_MOUNTS_DONE, 0, NULL, err) < 0
       || hull_sync_expect (ctx->sync_fd, HULL_SYNC_GO, NULL, err) < 0)
     return -1;
-  if (run_container_hooks (ctx, HULL_HOOK_CREATE_CONTAINER, HULL_STATUS_CREATING, err) < 0)
+  if (run_container_hooks (ctx, HULL_HOOK_CREATE_CONTAINER, err) < 0)
     return -1;
   /* sysctls go in after pivot_root (the container's /proc) and before readonlyPaths makes
      /proc/sys read-only */
@@ -343,7 +338,7 @@ hull_init_main (struct hull_init_ctx *ctx)
     goto fail;
   if (wait_for_start (ctx, &err) < 0)
     goto fail;
-  if (run_container_hooks (ctx, HULL_HOOK_START_CONTAINER, HULL_STATUS_CREATED, &err) < 0)
+  if (run_container_hooks (ctx, HULL_HOOK_START_CONTAINER, &err) < 0)
     goto fail;
   if (ctx->spec->process == NULL)
     {

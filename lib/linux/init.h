@@ -10,6 +10,12 @@
 #include "../core/log.h"
 #include "../spec/spec.h"
 
+struct hull_init_ctx;
+/* Runs the hooks of KIND that belong inside the container's namespaces (createContainer,
+   startContainer) from the init. Hooks and the state they are given are the runtime's
+   business, so the runtime supplies this. */
+typedef int (*hull_init_hooks_fn) (const struct hull_init_ctx *ctx, enum hull_hook_kind kind, hull_error_t *err);
+
 struct hull_init_ctx
 {
   const struct hull_spec *spec;
@@ -32,6 +38,7 @@ struct hull_init_ctx
      would keep taken until exec, blocking `start` and `delete`. -1 entries are skipped. */
   int runtime_fds[4];
   const struct hull_log *log;
+  hull_init_hooks_fn run_hooks;    /* NULL: the container's hooks are not run */
 };
 
 /* Runs in the cloned child. Never returns on success (it execs); on failure the error has been

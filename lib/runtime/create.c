@@ -171,6 +171,17 @@ run_runtime_hooks (struct creation *c, hull_error_t *err)
   return 0;
 }
 
+/* The init's createContainer and startContainer hooks (see hull_init_hooks_fn). As runc
+   does, hooks run in the container's namespaces get the pid as seen there. */
+static int
+init_hooks (const struct hull_init_ctx *ctx, enum hull_hook_kind kind, hull_error_t *err)
+{
+  enum hull_status status = kind == HULL_HOOK_START_CONTAINER ? HULL_STATUS_CREATED : HULL_STATUS_CREATING;
+  cleanup_free char *state = hull_state_hook_json (ctx->id, ctx->bundle, getpid (), status,
+                                                   json_object_get (ctx->spec->raw, "annotations"));
+  return hull_hooks_run (ctx->spec->hooks[kind], ctx->spec->n_hooks[kind], kind, state, err);
+}
+
 static int
 spawn_init (struct creation *c, bool with_fifo, hull_error_t *err)
 {
@@ -186,6 +197,7 @@ spawn_init (struct creation *c, bool with_fifo, hull_error_t *err)
     .preserve_fds = c->o->preserve_fds,
     .no_pivot = c->o->no_pivot,
     .log = c->o->log,
+    .run_hooks = init_hooks,
     .runtime_fds = { c->root_fd, c->dir_fd, c->o->log ? c->o->log->fd : -1, -1 },
   };
   const struct hull_namespace *mnt = hull_spec_namespace (c->spec, CLONE_NEWNS);
