@@ -10,8 +10,6 @@
 # hull first if needed. Prints the median and the 90th percentile per runtime, and the ratio of
 # medians to crun. Run as root.
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
-shared=${HULL_SHARED:-$(cd "$repo/.." && pwd)/shared}
 rounds=15 pause=0.3
 while getopts r:p: o; do
   case $o in
@@ -20,20 +18,14 @@ while getopts r:p: o; do
     *) echo "usage: bench/coldstart.sh [-r ROUNDS] [-p PAUSE_SECONDS]" >&2; exit 2 ;;
   esac
 done
-[ -f "$shared/bench/mkbundle.sh" ] || { echo "bench: $shared/bench not found (shared/ must sit beside the repo)" >&2; exit 1; }
-BUILD=${BUILD:-$repo/build}
-case $BUILD in /*) ;; *) BUILD=$repo/$BUILD ;; esac
-log=$(mktemp)
-if [ ! -f "$BUILD/build.ninja" ]; then meson setup "$BUILD" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; exit 1; }; fi
-ninja -C "$BUILD" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; exit 1; }
-rm -f "$log"
+. "$(dirname "$0")/common.sh" bench/mkbundle.sh
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 bash "$shared/bench/mkbundle.sh" "$work/b" /bin/true >/dev/null
 gcc -O2 -o "$work/floor" "$shared/bench/floor.c"
 export BUNDLE="$work/b" FLOOR="$work/floor" ROUNDS=$rounds PAUSE=$pause
-unshare -m --propagation private bash -s /usr/bin/crun /usr/sbin/runc "$BUILD/src/hull-runtime/hull-runtime" floor <<'INNER'
+unshare -m --propagation private bash -s /usr/bin/crun /usr/sbin/runc "$HULL" floor <<'INNER'
 set -euo pipefail
 if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
 declare -A samples

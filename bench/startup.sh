@@ -4,16 +4,7 @@
 # (../shared/bench/startup.sh beside the repo). crun comes first, so the ratios printed are
 # relative to crun. Builds hull first if needed. Run as root.
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
-shared=${HULL_SHARED:-$(cd "$repo/.." && pwd)/shared}
-yardstick=$shared/bench/startup.sh
-[ -x "$yardstick" ] || [ -f "$yardstick" ] || { echo "bench: $yardstick not found (shared/ must sit beside the repo)" >&2; exit 1; }
-BUILD=${BUILD:-$repo/build}
-case $BUILD in /*) ;; *) BUILD=$repo/$BUILD ;; esac
-log=$(mktemp)
-if [ ! -f "$BUILD/build.ninja" ]; then meson setup "$BUILD" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; exit 1; }; fi
-ninja -C "$BUILD" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; exit 1; }
-rm -f "$log"
+. "$(dirname "$0")/common.sh" bench/startup.sh
 opts=()
 while getopts n:r: o; do
   case $o in
@@ -21,4 +12,4 @@ while getopts n:r: o; do
     *) echo "usage: bench/startup.sh [-n PER_ROUND] [-r ROUNDS]" >&2; exit 2 ;;
   esac
 done
-exec bash "$yardstick" "${opts[@]}" /usr/bin/crun /usr/sbin/runc "$BUILD/src/hull-runtime/hull-runtime" floor
+exec bash "$shared/bench/startup.sh" "${opts[@]}" /usr/bin/crun /usr/sbin/runc "$HULL" floor

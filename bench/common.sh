@@ -1,0 +1,13 @@
+# bench/common.sh: sourced by the bench scripts. Sets repo, shared (../shared beside the
+# repo, or $HULL_SHARED), BUILD (absolute) and HULL (the hull-runtime binary), checks that
+# the shared file named by $1 exists, and builds hull if needed, quietly unless it fails.
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+shared=${HULL_SHARED:-$(cd "$repo/.." && pwd)/shared}
+[ -f "$shared/$1" ] || { echo "bench: $shared/$1 not found (shared/ must sit beside the repo)" >&2; exit 1; }
+BUILD=${BUILD:-$repo/build}
+case $BUILD in /*) ;; *) BUILD=$repo/$BUILD ;; esac
+HULL=$BUILD/src/hull-runtime/hull-runtime
+bench_log=$(mktemp)
+if [ ! -f "$BUILD/build.ninja" ]; then meson setup "$BUILD" >"$bench_log" 2>&1 || { cat "$bench_log"; rm -f "$bench_log"; exit 1; }; fi
+ninja -C "$BUILD" >"$bench_log" 2>&1 || { cat "$bench_log"; rm -f "$bench_log"; exit 1; }
+rm -f "$bench_log"
