@@ -374,6 +374,31 @@ block_forwarded_signals (sigset_t *set, sigset_t *old)
   sigprocmask (SIG_BLOCK, set, old);
 }
 
+/* After a foreground run: remove the container with what this process still holds (its
+   cgroup, config and hooks), unless a `delete` got there first: the directory is gone, or is
+   not the one this run made (MADE) but a new container's of the same ID. */
+static int
+remove_after_run (struct creation *c, const struct stat *made, hull_error_t *err)
+{
+  cleanup_close int dir_fd = -1;
+  struct stat now;
+
+  if (hull_state_dir_open (c->root_fd, c->o->id, true, &dir_fd, err) < 0)
+    {
+      if ((*err)->errno_ != ENOENT)
+        return -1;
+      hull_error_free (err);
+      return 0;
+    }
+  if (fstat (dir_fd, &now) < 0)
+    return hull_error_sys (err, "stat state of container `%s`", c->o->id);
+  if (now.st_dev != made->st_dev || now.st_ino != made->st_ino)
+    return 0;
+  return hull_lifecycle_remove (c->root_fd, c->o->id, c->cg, c->spec->hooks[HULL_HOOK_POSTSTOP],
+                                c->spec->n_hooks[HULL_HOOK_POSTSTOP], c->bundle,
+                                json_object_get (c->spec->raw, "annotations"), c->o->log, err);
+}
+
 int
 hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_error_t *err)
 {
@@ -399,17 +424,23 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
         sigprocmask (SIG_SETMASK, &old, NULL);
       return -1;
     }
-  hull_lifecycle_poststart (c.spec->hooks[HULL_HOOK_POSTSTART], c.spec->n_hooks[HULL_HOOK_POSTSTART], o->id,
-                            c.bundle, c.pid, json_object_get (c.spec->raw, "annotations"), o->log);
+  hull_lifecycle_hooks_warn (c.spec->hooks[HULL_HOOK_POSTSTART], c.spec->n_hooks[HULL_HOOK_POSTSTART],
+                             HULL_HOOK_POSTSTART, o->id, c.bundle, c.pid, json_object_get (c.spec->raw, "annotations"),
+                             o->log);
   if (!o->detach)
     {
+      struct stat made;
+      /* The state lock is let go while the container runs, so that `delete` and the like
+         need not wait for it to end. */
+      if (fstat (c.dir_fd, &made) < 0)
+        memset (&made, 0, sizeof made);
+      close_fd (&c.dir_fd);
       forward_and_wait (c.pid, &set, exit_status);
       c.pid = 0;
       sigprocmask (SIG_SETMASK, &old, NULL);
-      close_fd (&c.dir_fd);
-      close_fd (&c.root_fd);
+      ret = remove_after_run (&c, &made, err);
       creation_free (&c);
-      return hull_container_delete (o->root, o->id, true, o->log, err);
+      return ret;
     }
   *exit_status = 0;
   creation_free (&c);

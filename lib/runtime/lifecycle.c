@@ -19,20 +19,32 @@
 #include "state.h"
 
 void
-hull_lifecycle_poststart (const struct hull_hook *hooks, size_t n, const char *id, const char *bundle, pid_t pid,
-                          json_t *annotations, const struct hull_log *log)
+hull_lifecycle_hooks_warn (const struct hull_hook *hooks, size_t n, enum hull_hook_kind kind, const char *id,
+                           const char *bundle, pid_t pid, json_t *annotations, const struct hull_log *log)
 {
   cleanup_free char *state = NULL;
   if (n == 0)
     return;
-  state = hull_state_hook_json (id, bundle, pid, HULL_STATUS_RUNNING, annotations);
+  state = hull_state_hook_json (id, bundle, pid, kind == HULL_HOOK_POSTSTART ? HULL_STATUS_RUNNING : HULL_STATUS_STOPPED,
+                                annotations);
   for (size_t i = 0; i < n; i++)
     {
       hull_error_t err = NULL;
-      if (hull_hooks_run (&hooks[i], 1, HULL_HOOK_POSTSTART, state, &err) < 0)
+      if (hull_hooks_run (&hooks[i], 1, kind, state, &err) < 0)
         hull_warn (log, "%s", err->msg);
       hull_error_free (&err);
     }
+}
+
+int
+hull_lifecycle_remove (int root_fd, const char *id, struct hull_cgroup *cg, const struct hull_hook *poststop, size_t n,
+                       const char *bundle, json_t *annotations, const struct hull_log *log, hull_error_t *err)
+{
+  /* Anything left in the group (no pid namespace, or a forked daemon) goes too. */
+  if (cg != NULL && (hull_cgroup_kill (cg, SIGKILL, err) < 0 || hull_cgroup_destroy (cg, err) < 0))
+    return hull_error_wrap (err, "delete container `%s`", id);
+  hull_lifecycle_hooks_warn (poststop, n, HULL_HOOK_POSTSTOP, id, bundle, 0, annotations, log);
+  return hull_state_dir_remove (root_fd, id, err);
 }
 
 /* Open ID's directory (locked) and its state; fails when the state is not written yet. */
@@ -93,8 +105,8 @@ hull_container_start (const char *root, const char *id, const struct hull_log *l
   if (hull_sync_wait_exec (report, err) < 0)
     return hull_error_wrap (err, "start container `%s`", id);
   /* poststart hooks come from the config as it is now, as runc does. */
-  hull_lifecycle_poststart (spec->hooks[HULL_HOOK_POSTSTART], spec->n_hooks[HULL_HOOK_POSTSTART], id, st->bundle,
-                              st->pid, st->annotations, log);
+  hull_lifecycle_hooks_warn (spec->hooks[HULL_HOOK_POSTSTART], spec->n_hooks[HULL_HOOK_POSTSTART], HULL_HOOK_POSTSTART,
+                             id, st->bundle, st->pid, st->annotations, log);
   return 0;
 }
 
@@ -188,37 +200,21 @@ wait_gone (const struct hull_state *st)
   close (fd);
 }
 
-static void
-run_poststop (const struct hull_state *st, const struct hull_log *log)
-{
-  struct hull_hook *hooks = NULL;
-  size_t n = st->hooks ? hull_hooks_from_json (st->hooks, HULL_HOOK_POSTSTOP, &hooks) : 0;
-  cleanup_free char *state = NULL;
-  if (n == 0)
-    return;
-  state = hull_state_hook_json (st->id, st->bundle, 0, HULL_STATUS_STOPPED, st->annotations);
-  for (size_t i = 0; i < n; i++)
-    {
-      hull_error_t err = NULL;
-      if (hull_hooks_run (&hooks[i], 1, HULL_HOOK_POSTSTOP, state, &err) < 0)
-        hull_warn (log, "%s", err->msg);
-      hull_error_free (&err);
-    }
-  hull_hooks_free (hooks, n);
-}
-
+/* Remove the container that ST describes (its directory locked by the caller). */
 static int
-destroy_cgroup (const struct hull_state *st, hull_error_t *err)
+remove_by_state (int root_fd, const struct hull_state *st, const struct hull_log *log, hull_error_t *err)
 {
   cleanup_cgroup struct hull_cgroup *cg = NULL;
-  if (st->cgroup_path == NULL)
-    return 0;
-  if (hull_cgroup_open (st->cgroup_path, &cg, err) < 0)
-    return -1;
-  /* Anything left in the group (no pid namespace, or a forked daemon) goes too. */
-  if (hull_cgroup_kill (cg, SIGKILL, err) < 0)
-    return -1;
-  return hull_cgroup_destroy (cg, err);
+  struct hull_hook *hooks = NULL;
+  size_t n;
+  int ret;
+
+  if (st->cgroup_path && hull_cgroup_open (st->cgroup_path, &cg, err) < 0)
+    return hull_error_wrap (err, "delete container `%s`", st->id);
+  n = st->hooks ? hull_hooks_from_json (st->hooks, HULL_HOOK_POSTSTOP, &hooks) : 0;
+  ret = hull_lifecycle_remove (root_fd, st->id, cg, hooks, n, st->bundle, st->annotations, log, err);
+  hull_hooks_free (hooks, n);
+  return ret;
 }
 
 int
@@ -254,10 +250,7 @@ hull_container_delete (const char *root, const char *id, bool force, const struc
         return -1;
       wait_gone (st);
     }
-  if (destroy_cgroup (st, err) < 0)
-    return hull_error_wrap (err, "delete container `%s`", id);
-  run_poststop (st, log);
-  return hull_state_dir_remove (root_fd, id, err);
+  return remove_by_state (root_fd, st, log, err);
 }
 
 static int

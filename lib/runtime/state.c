@@ -90,6 +90,18 @@ hull_state_dir_create (int root_fd, const char *id, int *dir_fd, hull_error_t *e
   return 0;
 }
 
+/* "does not exist", with ENOENT as the error's errno (not in its text) for callers to whom a
+   container already gone is no failure. */
+static int
+missing (const char *id, hull_error_t *err)
+{
+  bool fresh = *err == NULL;
+  hull_error (err, 0, "container `%s` does not exist", id);
+  if (fresh)
+    (*err)->errno_ = ENOENT;
+  return -1;
+}
+
 int
 hull_state_dir_open (int root_fd, const char *id, bool lock, int *dir_fd, hull_error_t *err)
 {
@@ -99,7 +111,7 @@ hull_state_dir_open (int root_fd, const char *id, bool lock, int *dir_fd, hull_e
   if (dfd < 0)
     {
       if (errno == ENOENT)
-        return hull_error (err, 0, "container `%s` does not exist", id);
+        return missing (id, err);
       return hull_error_sys (err, "open state of container `%s`", id);
     }
   if (lock)
@@ -110,7 +122,7 @@ hull_state_dir_open (int root_fd, const char *id, bool lock, int *dir_fd, hull_e
       if (fstat (dfd, &st) < 0)
         return hull_error_sys (err, "stat state of container `%s`", id);
       if (st.st_nlink == 0)
-        return hull_error (err, 0, "container `%s` does not exist", id);
+        return missing (id, err);
     }
   *dir_fd = hull_steal_fd (dfd);
   return 0;

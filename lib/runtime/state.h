@@ -48,7 +48,8 @@ int hull_state_check_id (const char *id, hull_error_t *err);
 int hull_state_root_open (const char *root, int *fd, hull_error_t *err);
 /* Make and lock a fresh directory for ID; fails clearly if the ID exists. */
 int hull_state_dir_create (int root_fd, const char *id, int *dir_fd, hull_error_t *err);
-/* Open and lock ID's directory; fails with "container `ID` does not exist". */
+/* Open (and with LOCK, lock) ID's directory; fails with "container `ID` does not exist",
+   whose errno_ is then ENOENT, when it is not there or was removed while we waited. */
 int hull_state_dir_open (int root_fd, const char *id, bool lock, int *dir_fd, hull_error_t *err);
 /* Remove ID's directory (the caller holds its lock). */
 int hull_state_dir_remove (int root_fd, const char *id, hull_error_t *err);

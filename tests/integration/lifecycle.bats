@@ -256,6 +256,20 @@ check_state_json() {
   assert_output_equals "got ping"
 }
 
+@test "run: delete --force of a foreground container does not wait for it to end" {
+  set_args sleep 100
+  rt run --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1 &
+  runner=$!
+  wait_for_status "$CID" running
+  # before, the foreground run held the state lock until its container exited
+  timeout 10 "$RUNTIME" --root "$ROOT" delete --force "$CID" 3>&-
+  rc=0
+  wait "$runner" || rc=$?
+  [ "$rc" -eq 137 ]
+  run rt state "$CID"
+  assert_failure
+}
+
 @test "run --detach returns while the container keeps running" {
   set_args sleep 100
   run_detached
