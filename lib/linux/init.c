@@ -223,30 +223,50 @@ reset_signals (void)
   sigprocmask (SIG_SETMASK, &none, NULL);
 }
 
+/* linux.seccomp, if any. Errors after this point are reported only if the filter still
+   lets sendmsg through. */
+static int
+install_seccomp (const struct hull_init_ctx *ctx, hull_error_t *err)
+{
+  int listener;
+
+  if (ctx->seccomp == NULL)
+    return 0;
+  return hull_seccomp_install (ctx->seccomp, &listener, err);
+}
+
 /* The last steps, in the order that keeps each privileged one possible until it is done. */
 static int
 become_process (struct hull_init_ctx *ctx, const char *exe, const struct hull_caps *caps, hull_error_t *err)
 {
   const struct hull_process *p = ctx->spec->process;
-  char **env;
+  bool nnp = p->no_new_privileges;
+  cleanup_free char **env = NULL;
 
   if (chdir (p->cwd) < 0)
     return hull_error_sys (err, "process.cwd `%s`", p->cwd);
+  env = final_env (p); /* reads /etc/passwd: before any filter is in place */
+  if (set_rlimits (p, err) < 0)
+    return -1;
+  /* Without no_new_privs a filter goes in only with CAP_SYS_ADMIN, which the steps below give
+     up: then it is installed now, and applies to them too (as runc does). */
+  if (!nnp && install_seccomp (ctx, err) < 0)
+    return -1;
   /* bounding set and KEEPCAPS while still root, then the uid switch, then the other sets */
-  if (set_rlimits (p, err) < 0 || hull_caps_before_user (caps, err) < 0 || switch_user (p, err) < 0
-      || hull_caps_after_user (caps, err) < 0)
+  if (hull_caps_before_user (caps, err) < 0 || switch_user (p, err) < 0 || hull_caps_after_user (caps, err) < 0)
     return -1;
   umask (p->user.has_umask ? p->user.umask : 0022);
-  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+  if (nnp && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return hull_error_sys (err, "process.noNewPrivileges");
   /* No descriptor of the runtime may reach the program (CVE-2024-21626): everything above
      stdio and the preserved fds is closed on exec. */
   if (syscall (SYS_close_range, 3 + ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     return hull_error_sys (err, "mark inherited descriptors close-on-exec");
-  env = final_env (p);
   reset_signals ();
+  /* With no_new_privs, as late as can be: execve is the only syscall left under the filter. */
+  if (nnp && install_seccomp (ctx, err) < 0)
+    return -1;
   execve (exe, p->args, env);
-  free (env);
   return hull_error_sys (err, "exec `%s`", exe);
 }
 

@@ -9,6 +9,7 @@
 #include "../cgroups/cgroups.h"
 #include "../core/log.h"
 #include "../spec/spec.h"
+#include "seccomp-filter.h"
 
 struct hull_init_ctx;
 /* Runs the hooks of KIND that belong inside the container's namespaces (createContainer,
@@ -39,6 +40,7 @@ struct hull_init_ctx
   int runtime_fds[4];
   const struct hull_log *log;
   hull_init_hooks_fn run_hooks;    /* NULL: the container's hooks are not run */
+  const struct hull_seccomp *seccomp; /* linux.seccomp compiled, or NULL */
 };
 
 /* Runs in the cloned child. Never returns on success (it execs); on failure the error has been

@@ -30,6 +30,7 @@ struct creation
 {
   const struct hull_create_opts *o;
   struct hull_spec *spec;
+  struct hull_seccomp *seccomp; /* linux.seccomp compiled, or NULL */
   char *bundle;        /* absolute */
   char *rootfs;        /* absolute, resolved */
   int root_fd;
@@ -102,6 +103,7 @@ creation_free (struct creation *c)
   hull_cgroup_join_close (&c->cg_join);
   hull_cgroup_free (c->cg);
   hull_spec_free (c->spec);
+  hull_seccomp_free (c->seccomp);
   free (c->bundle);
   free (c->rootfs);
 }
@@ -121,6 +123,8 @@ load_and_check (struct creation *c, hull_error_t *err)
   if (hull_spec_load (c->bundle, &c->spec, err) < 0)
     return -1;
   if (hull_check_spec (c->spec, c->o->console_socket, c->run, err) < 0)
+    return -1;
+  if (c->spec->linux_ && c->spec->linux_->seccomp && hull_seccomp_compile (c->spec->linux_->seccomp, &c->seccomp, err) < 0)
     return -1;
   {
     cleanup_free char *rp = c->spec->root_path[0] == '/' ? xstrdup (c->spec->root_path)
@@ -198,6 +202,7 @@ spawn_init (struct creation *c, bool with_fifo, hull_error_t *err)
     .no_pivot = c->o->no_pivot,
     .log = c->o->log,
     .run_hooks = init_hooks,
+    .seccomp = c->seccomp,
     .runtime_fds = { c->root_fd, c->dir_fd, c->o->log ? c->o->log->fd : -1, -1 },
   };
   const struct hull_namespace *mnt = hull_spec_namespace (c->spec, CLONE_NEWNS);

@@ -4,6 +4,7 @@
 #include <jansson.h>
 
 #include "../linux/mount_options.h"
+#include "../linux/seccomp-filter.h"
 #include "../spec/spec.h"
 #include "container.h"
 
@@ -31,8 +32,8 @@ hull_features_json (void)
   json_object_set_new (f, "mountOptions", strings (hull_mount_option_names));
   json_object_set_new (lx, "namespaces", strings (namespaces));
   json_object_set_new (lx, "cgroup", json_pack ("{s:b, s:b, s:b}", "v1", 1, "v2", 1, "systemd", 0));
-  /* Not applied yet: seccomp, AppArmor, SELinux, Intel RDT, idmapped mounts. */
-  json_object_set_new (lx, "seccomp", json_pack ("{s:b}", "enabled", 0));
+  json_object_set_new (lx, "seccomp", hull_seccomp_features ());
+  /* Not applied yet: AppArmor, SELinux, Intel RDT, idmapped mounts. */
   json_object_set_new (lx, "apparmor", json_pack ("{s:b}", "enabled", 0));
   json_object_set_new (lx, "selinux", json_pack ("{s:b}", "enabled", 0));
   json_object_set_new (lx, "intelRdt", json_pack ("{s:b}", "enabled", 0));

@@ -8,25 +8,6 @@ load helpers
 
 BAD=$SPECS/schema/test/config/bad
 
-# expect_create_failure [PATTERN]: create $CID from $BUNDLE inside a private mount namespace
-# (a config without namespaces must not get the chance to touch the host's mounts), expect
-# failure with a message; with PATTERN, hull-runtime's message must match it (grep -E -i).
-expect_create_failure() {
-  local out=$BATS_TEST_TMPDIR/create.out err=$BATS_TEST_TMPDIR/create.err stderr
-  # stdio on files: should create wrongly succeed, the container must not hold bats' pipes
-  status=0
-  unshare -m --propagation private \
-    "$RUNTIME" --root "$ROOT" create --bundle "$BUNDLE" "$CID" </dev/null >"$out" 2>"$err" 3>&- || status=$?
-  stderr=$(cat "$err")
-  [ "$status" -ne 0 ] || fail "create succeeded" "stdout: $(cat "$out")" "stderr: $stderr"
-  [ -n "$stderr" ] || fail "create failed (status $status) without a message on stderr"
-  if [ -n "${1:-}" ] && is_hull; then
-    grep -Eqi -- "$1" <<<"$stderr" || fail "message does not name '$1': $stderr"
-  fi
-  run rt state "$CID"
-  [ "$status" -ne 0 ] || fail "state of the failed container works: $output"
-}
-
 @test "bad configs from the spec's schema tests all fail to create" {
   n=0
   for f in "$BAD"/*.json; do

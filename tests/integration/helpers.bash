@@ -340,6 +340,25 @@ skip_if_runc() {
   if is_runc; then skip "runc: $*"; fi
 }
 
+# expect_create_failure [PATTERN]: create $CID from $BUNDLE inside a private mount namespace
+# (a config without namespaces must not get the chance to touch the host's mounts), expect
+# failure with a message; with PATTERN, hull-runtime's message must match it (grep -E -i).
+expect_create_failure() {
+  local out=$BATS_TEST_TMPDIR/create.out err=$BATS_TEST_TMPDIR/create.err stderr
+  # stdio on files: should create wrongly succeed, the container must not hold bats' pipes
+  status=0
+  unshare -m --propagation private \
+    "$RUNTIME" --root "$ROOT" create --bundle "$BUNDLE" "$CID" </dev/null >"$out" 2>"$err" 3>&- || status=$?
+  stderr=$(cat "$err")
+  [ "$status" -ne 0 ] || fail "create succeeded" "stdout: $(cat "$out")" "stderr: $stderr"
+  [ -n "$stderr" ] || fail "create failed (status $status) without a message on stderr"
+  if [ -n "${1:-}" ] && is_hull; then
+    grep -Eqi -- "$1" <<<"$stderr" || fail "message does not name '$1': $stderr"
+  fi
+  run rt state "$CID"
+  [ "$status" -ne 0 ] || fail "state of the failed container works: $output"
+}
+
 # --- cgroups -----------------------------------------------------------------------------
 
 # cgroup_mounts: "TYPE MOUNTPOINT" for every cgroup hierarchy mounted in this namespace.

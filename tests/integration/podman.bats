@@ -119,6 +119,16 @@ p() {
   assert_failure
 }
 
+@test "podman run: podman's default seccomp profile is applied; seccomp=unconfined turns it off" {
+  run p run --rm --network none "$IMAGE" sh -c 'grep "^Seccomp:" /proc/self/status; unshare -m true 2>&1; echo "unshare=$?"'
+  assert_success
+  [[ $output == *"Seccomp:"*2* ]] || fail "no filter: $output"
+  assert_output_contains "unshare=1"
+  run p run --rm --network none --security-opt seccomp=unconfined "$IMAGE" grep "^Seccomp:" /proc/self/status
+  assert_success
+  [[ $output == *"Seccomp:"*0* ]] || fail "filtered although unconfined: $output"
+}
+
 @test "podman logs: the container's output is captured" {
   p run -d --network none --name "$CID" "$IMAGE" sh -c 'echo line-one; echo line-two >&2'
   p wait "$CID"

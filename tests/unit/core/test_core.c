@@ -5,7 +5,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,6 +19,7 @@
 #include "core/util.h"
 #include "linux/fsutil.h"
 #include "linux/mount_options.h"
+#include "linux/seccomp-filter.h"
 #include "linux/sync.h"
 #include "runtime/container.h"
 #include "runtime/state.h"
@@ -298,6 +303,66 @@ test_sync_fds (void)
   close (sock[0]), close (sock[1]), close (p1[0]), close (p1[1]), close (p2[0]), close (p2[1]);
 }
 
+static struct hull_seccomp *
+compile_text (const char *text, hull_error_t *err)
+{
+  struct hull_seccomp *s = NULL;
+  json_t *config = json_loads (text, 0, NULL);
+  if (config == NULL)
+    abort ();
+  if (hull_seccomp_compile (config, &s, err) < 0)
+    s = NULL;
+  json_decref (config);
+  return s;
+}
+
+static void
+test_seccomp (void)
+{
+  hull_error_t err = NULL;
+  struct hull_seccomp *s;
+  int status = 0;
+  pid_t pid;
+
+  s = compile_text ("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\", "
+                    "\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"], \"syscalls\": [{\"names\": [\"mkdirat\", "
+                    "\"mkdir\", \"no_such_call\"], \"action\": \"SCMP_ACT_ERRNO\"}]}",
+                    &err);
+  T_OK (s && s->prog.len > 0 && (s->flags & SECCOMP_FILTER_FLAG_LOG), "seccomp: compiled, %u instructions, LOG set",
+        s ? s->prog.len : 0);
+  T_OK (s && !(s->flags & (1U << 5)), "seccomp: WAIT_KILLABLE_RECV dropped without a listener");
+  if (s)
+    {
+      fflush (stdout);
+      pid = fork ();
+      if (pid == 0)
+        {
+          int listener;
+          hull_error_t cerr = NULL;
+          if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || hull_seccomp_install (s, &listener, &cerr) < 0)
+            _exit (2);
+          _exit (mkdir ("/tmp/hull-unit-seccomp-never", 0700) < 0 && errno == EPERM ? 0 : 1);
+        }
+      waitpid (pid, &status, 0);
+      T_OK (WIFEXITED (status) && WEXITSTATUS (status) == 0, "seccomp: installed in a child, mkdir gets EPERM");
+    }
+  hull_seccomp_free (s);
+  hull_error_free (&err);
+  s = compile_text ("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"SCMP_ARCH_LOONGARCH64\"]}", &err);
+  if (seccomp_arch_resolve_name ("loongarch64") == 0)
+    T_OK (s == NULL && err && strstr (err->msg, "architectures[0]"),
+          "seccomp: an architecture this libseccomp lacks is refused, naming it: %s", err ? err->msg : "accepted");
+  else
+    T_SKIP ("this libseccomp knows loongarch64", "seccomp: unknown architecture refused");
+  hull_seccomp_free (s);
+  hull_error_free (&err);
+  s = compile_text ("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 70000}", &err);
+  T_OK (s == NULL && err && strstr (err->msg, "linux.seccomp.defaultErrnoRet") && strstr (err->msg, "16 bits"),
+        "seccomp: defaultErrnoRet beyond 16 bits refused: %s", err ? err->msg : "accepted");
+  hull_seccomp_free (s);
+  hull_error_free (&err);
+}
+
 int
 main (void)
 {
@@ -311,5 +376,6 @@ main (void)
   test_mkpath ();
   test_sync_peer_error ();
   test_sync_fds ();
+  test_seccomp ();
   return hull_test_done ();
 }
