@@ -1,11 +1,13 @@
 /* fuzz_spec.c: libFuzzer target for the config.json parser. Every input goes through
-   hull_spec_parse, and what parses goes through hull_spec_validate_linux; both must fail
-   cleanly (an error, no crash, no leak) on anything. */
+   hull_spec_parse, and what parses goes through hull_spec_validate_linux, and a valid
+   linux.seccomp through the seccomp compiler (libseccomp); each must fail cleanly (an
+   error, no crash, no leak) on anything. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "core/error.h"
+#include "linux/seccomp-filter.h"
 #include "spec/spec.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -21,8 +23,19 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       /* A successful parse never leaves an error behind. */
       if (err != NULL)
         abort ();
-      if (hull_spec_validate_linux (spec, &err) < 0 && err == NULL)
-        abort ();
+      if (hull_spec_validate_linux (spec, &err) < 0)
+        {
+          if (err == NULL)
+            abort ();
+        }
+      else if (spec->linux_ && spec->linux_->seccomp)
+        {
+          struct hull_seccomp *filter = NULL;
+          if (hull_seccomp_compile (spec->linux_->seccomp, &filter, &err) < 0 ? err == NULL || filter != NULL
+                                                                             : filter == NULL || err != NULL)
+            abort ();
+          hull_seccomp_free (filter);
+        }
       (void) hull_spec_namespace (spec, 0);
     }
   else if (err == NULL || err->msg == NULL || spec != NULL)
