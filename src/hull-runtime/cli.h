@@ -18,6 +18,7 @@ struct cli_command
   int (*run) (struct cli_globals *g, int argc, char **argv);
   const char *usage;   /* arguments, after the command name */
   const char *summary;
+  bool enters_container; /* puts a process of this binary into a container (exe-guard.h) */
 };
 
 extern const struct cli_command cli_commands[];

@@ -394,10 +394,10 @@ cmd_features (struct cli_globals *g, int argc, char **argv)
 const struct cli_command cli_commands[] = {
   { "create", cmd_create,
     "[--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--preserve-fds N] [--no-pivot] ID",
-    "create a container: namespaces, mounts and cgroup made, process waiting for start" },
+    "create a container: namespaces, mounts and cgroup made, process waiting for start", true },
   { "start", cmd_start, "ID", "start the process of a created container" },
   { "run", cmd_run, "[--bundle DIR] [--pid-file FILE] [--preserve-fds N] [--no-pivot] [--detach] ID",
-    "create and start a container; in the foreground, wait and exit with its status" },
+    "create and start a container; in the foreground, wait and exit with its status", true },
   { "state", cmd_state, "ID", "print the state of a container as OCI state JSON" },
   { "kill", cmd_kill, "[--all] ID [SIGNAL]", "send a signal (default SIGTERM) to a container's process" },
   { "delete", cmd_delete, "[--force] ID", "delete a stopped container (--force: kill it first)" },

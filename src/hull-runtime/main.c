@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "linux/exe-guard.h"
 #include "hull-config.h"
 
 int
@@ -135,6 +136,18 @@ main (int argc, char **argv)
           return 2;
         }
     }
+  /* Before anything is opened: the re-executed runtime opens it again. */
+  for (const struct cli_command *cmd = cli_commands; optind < argc && cmd->name; cmd++)
+    if (cmd->enters_container && strcmp (cmd->name, argv[optind]) == 0)
+      {
+        hull_error_t err = NULL;
+        if (hull_exe_guard (argv, &err) < 0)
+          {
+            cli_fail (&g, "%s", err->msg);
+            hull_error_free (&err);
+            return 1;
+          }
+      }
   if (log_path && open_log (&g, log_path) != 0)
     return 1;
   if (g.root == NULL)

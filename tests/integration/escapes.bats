@@ -1,0 +1,84 @@
+#!/usr/bin/env bats
+# Escapes that hit runc or crun, each tried against the runtime under test and shown blocked.
+# The attacks are made as a container's process would make them (or, where the harness can
+# only reach it from outside, by root on the host with every capability: a stronger attacker
+# than any container process).
+
+load helpers
+
+# CVE-2019-5736: a process holding the runtime's binary through /proc/PID/exe (PID being the
+# container's init while it still runs the runtime, or the binary run again through a
+# `#!/proc/self/exe` entrypoint) waits until no runtime is running and reopens it for writing,
+# replacing the host's runtime. Here root on the host plays the container's part: it holds the
+# init's /proc/PID/exe while the container is created, then writes once start has returned.
+@test "CVE-2019-5736: the runtime's binary cannot be rewritten through /proc/PID/exe" {
+  # a copy, so that a runtime that fails the test does not ruin the one under test
+  copy=$BATS_TEST_TMPDIR/runtime-copy
+  cp "$(readlink -f "$RUNTIME")" "$copy"
+  before=$(sha256sum "$copy" | cut -d' ' -f1)
+  set_args sleep 100
+  "$copy" --root "$ROOT" create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1 3>&-
+  pid=$(container_pid)
+  exec 5<"/proc/$pid/exe"
+  "$copy" --root "$ROOT" start "$CID" </dev/null 3>&-
+  wait_for_status "$CID" running
+  if (echo overwritten >>/proc/self/fd/5) 2>"$BATS_TEST_TMPDIR/write.err"; then written=yes; else written=no; fi
+  exec 5<&-
+  [ "$written" = no ] || fail "the write through /proc/$pid/exe succeeded"
+  echo "refused: $(cat "$BATS_TEST_TMPDIR/write.err")"
+  [ "$(sha256sum "$copy" | cut -d' ' -f1)" = "$before" ] || fail "the runtime's binary changed"
+}
+
+# CVE-2024-21626: runc leaked a descriptor of the host's cgroup directory into the container,
+# and a process.cwd of /proc/self/fd/N then started the process outside the rootfs.
+@test "CVE-2024-21626: no descriptor of the runtime reaches the container's process" {
+  set_args 'for f in /proc/self/fd/*; do echo "$f -> $(readlink "$f")"; done'
+  run run_fg
+  assert_success
+  # 0-2 are the test's own stdio; the glob's directory descriptor may show up, unreadable
+  echo "$output" | awk -F' -> ' '{ n = $1; sub(".*/", "", n) } n > 2 && $2 != "" { print; bad = 1 } END { exit bad }' ||
+    fail "descriptors beyond stdio: $output"
+}
+
+@test "CVE-2024-21626: a process.cwd through /proc/self/fd cannot leave the rootfs" {
+  update_config '.process.cwd = "/proc/self/fd/7"'
+  set_args 'readlink /proc/self/cwd'
+  status=0
+  out=$(run_fg 2>&1) || status=$?
+  if [ "$status" -eq 0 ]; then
+    # started after all: then its cwd must be inside the container
+    case $out in /proc/* | /) ;; *) fail "cwd outside the container: $out" ;; esac
+  fi
+  run rt state "$CID"
+  assert_failure
+}
+
+@test "procfs and sysfs: a default container cannot write kernel settings" {
+  # writable attributes on the host, each tried where this kernel has it
+  set_args 'for f in /proc/sys/kernel/panic /proc/sys/vm/drop_caches /proc/sysrq-trigger \
+                     /sys/kernel/mm/ksm/run /sys/kernel/profiling /sys/module/printk/parameters/time /sys/power/state; do
+              [ -e "$f" ] || { echo "$f absent"; continue; }
+              if echo 0 > "$f"; then echo "$f WRITTEN"; else echo "$f refused"; fi
+            done 2>/dev/null'
+  run run_fg
+  assert_success
+  [[ $output != *WRITTEN* ]] || fail "$output"
+  assert_output_contains "/proc/sys/kernel/panic refused"
+  [ "$(grep -c ' refused' <<<"$output")" -ge 3 ] || fail "too few of the files exist to judge: $output"
+  if [ -e /proc/sysrq-trigger ]; then assert_output_contains "/proc/sysrq-trigger refused"; fi
+}
+
+@test "a default container cannot mount, set the clock, open raw sockets or see host processes" {
+  set_args 'mount -t tmpfs t /tmp 2>/dev/null || echo mount-refused
+            date -s 2000-01-01 >/dev/null 2>&1; echo "year: $(date +%Y)"
+            ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1 || echo raw-socket-refused
+            echo "pid 1: $(cat /proc/1/comm)"'
+  run run_fg
+  assert_success
+  assert_output_contains mount-refused
+  [[ $output != *"year: 2000"* ]] || fail "the clock was set: $output"
+  assert_output_contains raw-socket-refused
+  # pid 1 is the container's own shell: no host process is there to see or ptrace
+  assert_output_contains "pid 1: sh"
+  [ "$(date +%Y)" != 2000 ]
+}
