@@ -22,6 +22,11 @@ struct hull_seccomp
    know are skipped, as runc does; anything else it refuses is an error naming the entry. */
 int hull_seccomp_compile (json_t *config, struct hull_seccomp **out, hull_error_t *err);
 
+/* hull_seccomp_compile through a cache of compiled programs in the directory CACHE_DIR (-1:
+   none; see seccomp-cache.c): an entry is used only when it holds exactly this config for this
+   libseccomp and machine; otherwise the config is compiled and stored there for next time. */
+int hull_seccomp_prepare (json_t *config, int cache_dir, struct hull_seccomp **out, hull_error_t *err);
+
 /* Install S for the calling thread. Needs no_new_privs or CAP_SYS_ADMIN. With S->notify the
    listener fd is returned in *listener (else -1). */
 int hull_seccomp_install (const struct hull_seccomp *s, int *listener, hull_error_t *err);

@@ -124,8 +124,6 @@ load_and_check (struct creation *c, hull_error_t *err)
     return -1;
   if (hull_check_spec (c->spec, c->o->console_socket, c->run, err) < 0)
     return -1;
-  if (c->spec->linux_ && c->spec->linux_->seccomp && hull_seccomp_compile (c->spec->linux_->seccomp, &c->seccomp, err) < 0)
-    return -1;
   {
     cleanup_free char *rp = c->spec->root_path[0] == '/' ? xstrdup (c->spec->root_path)
                                                           : xasprintf ("%s/%s", c->bundle, c->spec->root_path);
@@ -140,6 +138,20 @@ load_and_check (struct creation *c, hull_error_t *err)
 
 /* What `start` uses: exec.fifo, whose byte releases the init, and a socket it connects to
    first, through which the init reports how its startContainer hooks and exec went. */
+/* linux.seccomp compiled, through the cache of compiled programs in the state root (a name
+   no container ID can take: `@` is not allowed in IDs). */
+static int
+prepare_seccomp (struct creation *c, hull_error_t *err)
+{
+  cleanup_close int cache = -1;
+
+  if (c->spec->linux_ == NULL || c->spec->linux_->seccomp == NULL)
+    return 0;
+  if (mkdirat (c->root_fd, HULL_SECCOMP_CACHE_DIR, 0700) == 0 || errno == EEXIST)
+    cache = openat (c->root_fd, HULL_SECCOMP_CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  return hull_seccomp_prepare (c->spec->linux_->seccomp, cache, &c->seccomp, err);
+}
+
 static int
 make_start_channel (struct creation *c, hull_error_t *err)
 {
@@ -289,6 +301,9 @@ build (struct creation *c, bool with_fifo, hull_error_t *err)
   if (load_and_check (c, err) < 0)
     return -1;
   if (hull_state_root_open (c->o->root, &c->root_fd, err) < 0)
+    return -1;
+  /* Before the container's directory exists: a filter libseccomp refuses leaves nothing. */
+  if (prepare_seccomp (c, err) < 0)
     return -1;
   if (hull_state_dir_create (c->root_fd, c->o->id, &c->dir_fd, err) < 0)
     return -1;

@@ -16,6 +16,8 @@
 #define HULL_STATE_FILE "state.json"
 #define HULL_EXEC_FIFO "exec.fifo"
 #define HULL_START_SOCKET "start.sock" /* `start` hears from the init here */
+/* In the state root: compiled seccomp programs (lib/linux/seccomp-cache.c). */
+#define HULL_SECCOMP_CACHE_DIR "@seccomp-cache"
 
 enum hull_status
 {

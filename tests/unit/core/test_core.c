@@ -1,5 +1,6 @@
 /* test_core.c: unit tests for lib/core, mount option parsing, signal names and state helpers. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -363,6 +364,99 @@ test_seccomp (void)
   hull_error_free (&err);
 }
 
+static bool
+same_program (const struct hull_seccomp *a, const struct hull_seccomp *b)
+{
+  return a && b && a->prog.len == b->prog.len && a->flags == b->flags
+         && memcmp (a->prog.filter, b->prog.filter, a->prog.len * sizeof (struct sock_filter)) == 0;
+}
+
+/* The one entry in DIR (a fresh cache with one config in it), into NAME. */
+static bool
+only_entry (const char *dir, char *name, size_t size)
+{
+  DIR *d = opendir (dir);
+  struct dirent *de;
+  int n = 0;
+  while (d && (de = readdir (d)) != NULL)
+    if (de->d_name[0] != '.')
+      n++, snprintf (name, size, "%s/%s", dir, de->d_name);
+  if (d)
+    closedir (d);
+  return n == 1;
+}
+
+static void
+test_seccomp_cache (void)
+{
+  static const char *const a_text = "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"mkdir\"], "
+                                    "\"action\": \"SCMP_ACT_ERRNO\"}]}";
+  static const char *const b_text = "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"rmdir\"], "
+                                    "\"action\": \"SCMP_ACT_KILL\"}]}";
+  char tmpl[] = "/tmp/hull-unit-cache-XXXXXX";
+  char *dir = mkdtemp (tmpl);
+  char a_entry[512] = "", b_entry[512] = "";
+  json_t *a = json_loads (a_text, 0, NULL), *b = json_loads (b_text, 0, NULL);
+  struct hull_seccomp *compiled_a = NULL, *compiled_b = NULL, *got = NULL;
+  hull_error_t err = NULL;
+  struct stat st1, st2;
+  int cache = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int n;
+
+  hull_seccomp_compile (a, &compiled_a, &err);
+  hull_seccomp_compile (b, &compiled_b, &err);
+  T_OK (hull_seccomp_prepare (a, cache, &got, &err) == 0 && same_program (got, compiled_a)
+            && only_entry (dir, a_entry, sizeof a_entry),
+        "seccomp cache: a miss compiles and stores one entry");
+  hull_seccomp_free (got), got = NULL;
+  stat (a_entry, &st1);
+  T_OK (hull_seccomp_prepare (a, cache, &got, &err) == 0 && same_program (got, compiled_a) && stat (a_entry, &st2) == 0
+            && st1.st_ino == st2.st_ino,
+        "seccomp cache: a hit gives the same program, the entry untouched");
+  hull_seccomp_free (got), got = NULL;
+  /* B's entry, then A's bytes put under B's name: B must still get its own filter */
+  unlink (a_entry);
+  hull_seccomp_prepare (b, cache, &got, &err);
+  hull_seccomp_free (got), got = NULL;
+  only_entry (dir, b_entry, sizeof b_entry);
+  hull_seccomp_prepare (a, cache, &got, &err); /* stores A again */
+  hull_seccomp_free (got), got = NULL;
+  T_OK (rename (a_entry, b_entry) == 0 && hull_seccomp_prepare (b, cache, &got, &err) == 0
+            && same_program (got, compiled_b),
+        "seccomp cache: another config's entry under this config's name is not used");
+  hull_seccomp_free (got), got = NULL;
+  if (truncate (b_entry, 40) == 0)
+    T_OK (hull_seccomp_prepare (b, cache, &got, &err) == 0 && same_program (got, compiled_b),
+          "seccomp cache: a truncated entry is ignored and the config compiled");
+  hull_seccomp_free (got), got = NULL;
+  for (n = 0; n < 70; n++)
+    {
+      cleanup_free char *text = xasprintf ("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": %d}", n + 1);
+      json_t *c = json_loads (text, 0, NULL);
+      hull_seccomp_prepare (c, cache, &got, &err);
+      hull_seccomp_free (got), got = NULL;
+      json_decref (c);
+    }
+  {
+    DIR *d = opendir (dir);
+    struct dirent *de;
+    n = 0;
+    while (d && (de = readdir (d)) != NULL)
+      n += de->d_name[0] != '.';
+    if (d)
+      closedir (d);
+  }
+  T_OK (n == 64, "seccomp cache: bounded at 64 entries (%d after 72 configs)", n);
+  hull_error_free (&err);
+  hull_seccomp_free (compiled_a);
+  hull_seccomp_free (compiled_b);
+  json_decref (a);
+  json_decref (b);
+  close (cache);
+  hull_rm_rf_at (AT_FDCWD, dir, &err);
+  hull_error_free (&err);
+}
+
 int
 main (void)
 {
@@ -377,5 +471,6 @@ main (void)
   test_sync_peer_error ();
   test_sync_fds ();
   test_seccomp ();
+  test_seccomp_cache ();
   return hull_test_done ();
 }
