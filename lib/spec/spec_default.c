@@ -6,7 +6,8 @@
    Differences from runc's example spec:
    - process.terminal is false, so `hull-runtime run` works without a console socket;
    - TERM is not set, as there is no terminal;
-   - /sys/devices/virtual/powercap is masked (RAPL energy counters leak information).
+   - /sys/devices/virtual/powercap is masked (RAPL energy counters leak information);
+   - a seccomp allow list (spec_default_seccomp.c), which runc's example has none of.
 
    Rootless variant (rootless == true), for an unprivileged caller with host ids UID/GID:
    - a user namespace maps container root (0) to the caller, one id each for users and groups;
@@ -24,6 +25,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include "spec-internal.h"
 #include "spec.h"
 
 #include <stdlib.h>
@@ -126,8 +128,9 @@ default_linux (bool rootless, uint32_t uid, uint32_t gid)
                                         NULL };
   static const char *const readonly[]
       = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL };
-  json_t *l = json_pack ("{s:o, s:o, s:o}", "namespaces", default_namespaces (rootless),
-                         "maskedPaths", strv (masked), "readonlyPaths", strv (readonly));
+  json_t *l = json_pack ("{s:o, s:o, s:o, s:o}", "namespaces", default_namespaces (rootless),
+                         "maskedPaths", strv (masked), "readonlyPaths", strv (readonly), "seccomp",
+                         hull_spec_default_seccomp ());
 
   if (rootless)
     {

@@ -166,3 +166,37 @@ allow_but() { # NAMES_JSON [ERRNO_RET]: default ALLOW, SCMP_ACT_ERRNO for NAMES
          and (.linux.seccomp.archs | index("SCMP_ARCH_X86_64") != null)
          and (.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_LOG") != null)' <<<"$output"
 }
+
+@test "seccomp: the profile of hull-runtime spec allows ordinary calls, refuses the dangerous ones, not unknown ones" {
+  skip_if_not_hull "the profile is hull's own"
+  command -v gcc >/dev/null || skip "gcc is needed to build the probe"
+  own_rootfs
+  gcc -static -O2 -o "$BUNDLE/rootfs/probe" "$BATS_TEST_DIRNAME/../fixtures/syscall-probe.c"
+  mkdir "$BATS_TEST_TMPDIR/spec"
+  rt spec --bundle "$BATS_TEST_TMPDIR/spec"
+  set_seccomp "$(jq .linux.seccomp "$BATS_TEST_TMPDIR/spec/config.json")"
+  set_args /probe
+  run run_fg
+  assert_success
+  for want in getpid=ok clone=ok personality_linux32=ok \
+              clone_newuser=EPERM unshare_newuser=EPERM personality_norandom=ENOSYS keyctl=EPERM \
+              io_uring_setup=EPERM ptrace=EPERM clone3=ENOSYS unknown_999=ENOSYS; do
+    grep -qx "$want" <<<"$output" || fail "wanted $want in: $output"
+  done
+}
+
+@test "seccomp: a container from hull-runtime spec's config runs ordinary programs under its profile" {
+  skip_if_not_hull "the profile is hull's own"
+  mkdir "$BATS_TEST_TMPDIR/spec"
+  rt spec --bundle "$BATS_TEST_TMPDIR/spec"
+  set_seccomp "$(jq .linux.seccomp "$BATS_TEST_TMPDIR/spec/config.json")"
+  set_args 'grep "^Seccomp:" /proc/self/status; ls / >/dev/null && echo ls-ok; ps >/dev/null && echo ps-ok
+            echo data > /dev/shm/f && cat /dev/shm/f; sleep 0.1 && echo sleep-ok; date >/dev/null && echo date-ok
+            (echo sub) | cat; uname -a >/dev/null && echo uname-ok; linux32 true && echo linux32-ok'
+  run run_fg
+  assert_success
+  [[ $output == *"Seccomp:"*2* ]] || fail "$output"
+  for want in ls-ok ps-ok data sleep-ok date-ok sub uname-ok linux32-ok; do
+    assert_output_contains "$want"
+  done
+}
