@@ -224,15 +224,25 @@ reset_signals (void)
 }
 
 /* linux.seccomp, if any. Errors after this point are reported only if the filter still
-   lets sendmsg through. */
+   lets sendmsg through. A listener (SCMP_ACT_NOTIFY) goes to the runtime on the host side
+   (`run`, or `start` through its connection), which passes it to linux.seccomp.listenerPath:
+   that path is the host's, out of this mount namespace's reach. */
 static int
 install_seccomp (const struct hull_init_ctx *ctx, hull_error_t *err)
 {
-  int listener;
+  int listener, r;
 
   if (ctx->seccomp == NULL)
     return 0;
-  return hull_seccomp_install (ctx->seccomp, &listener, err);
+  if (hull_seccomp_install (ctx->seccomp, &listener, err) < 0)
+    return -1;
+  if (listener < 0)
+    return 0;
+  r = hull_sync_send_fds (ctx->sync_fd, HULL_SYNC_SECCOMP_FD, 0, &listener, 1, err);
+  close (listener);
+  if (r < 0)
+    return hull_error_wrap (err, "linux.seccomp: hand the listener to the runtime");
+  return hull_sync_expect (ctx->sync_fd, HULL_SYNC_GO, NULL, err);
 }
 
 /* The last steps, in the order that keeps each privileged one possible until it is done. */

@@ -261,12 +261,18 @@ compile (scmp_filter_ctx ctx, json_t *config, uint32_t default_action, struct hu
   json_array_foreach (json_object_get (config, "syscalls"), i, entry)
     if (add_entry (ctx, entry, i, default_action, &s->notify, err) < 0)
       return -1;
-  if (s->notify)
-    return hull_error (err, 0, "linux.seccomp: SCMP_ACT_NOTIFY (seccomp user notification) is not supported yet");
+  if (s->notify && json_object_get (config, "listenerPath") == NULL)
+    return hull_error (err, 0, "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
   flags_of (json_object_get (config, "flags"), &s->flags);
-  /* The kernel refuses WAIT_KILLABLE_RECV without a listener, where it means nothing. */
-  if (!s->notify)
-    s->flags &= ~(unsigned int) SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+  if (s->notify)
+    {
+      s->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+      /* TSYNC with a listener: the kernel insists on being told how to report a failed sync */
+      if (s->flags & SECCOMP_FILTER_FLAG_TSYNC)
+        s->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+    }
+  else
+    s->flags &= ~(unsigned int) SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV; /* refused without a listener */
   return export_program (ctx, &s->prog, err);
 }
 
@@ -342,10 +348,8 @@ hull_seccomp_features (void)
   json_t *actions = json_array (), *ops = json_array (), *arches = json_array ();
   json_t *known = json_array (), *supported = json_array ();
 
-  /* NOTIFY is left out until listenerPath is implemented. */
   for (size_t i = 0; i < N_OF (action_names); i++)
-    if (strcmp (action_names[i], "SCMP_ACT_NOTIFY") != 0)
-      json_array_append_new (actions, json_string (action_names[i]));
+    json_array_append_new (actions, json_string (action_names[i]));
   for (size_t i = 0; i < N_OF (op_table); i++)
     json_array_append_new (ops, json_string (op_table[i].name));
   for (size_t i = 0; i < N_OF (arch_names); i++)

@@ -237,18 +237,54 @@ hull_sync_send_error (int fd, const hull_error_t *err)
   hull_error_free (&ignored);
 }
 
-int
-hull_sync_wait_exec (int fd, hull_error_t *err)
+/* One SECCOMP_FD message: hand the fd on, and tell the init how it went. */
+static int
+take_listener (int fd, struct sync_fds *got, hull_sync_listener_fn on_listener, void *data, hull_error_t *err)
 {
-  enum hull_sync_type type;
+  int r;
 
-  if (hull_sync_recv (fd, &type, NULL, err) == 0)
-    return hull_error (err, 0, "unexpected message %d while waiting for the container's program to start",
-                       (int) type);
-  if (type != 0)
-    return -1; /* the peer's error */
-  hull_error_free (err); /* EOF: the exec closed the peer's end */
-  return 0;
+  if (got->n != 1 || on_listener == NULL)
+    {
+      for (size_t i = 0; i < got->n; i++)
+        close (got->fds[i]);
+      r = hull_error (err, 0, "seccomp listener: %s", got->n != 1 ? "expected one descriptor" : "nobody to send it to");
+    }
+  else
+    r = on_listener (data, got->fds[0], err);
+  if (r < 0)
+    {
+      hull_sync_send_error (fd, err);
+      return -1;
+    }
+  return hull_sync_send (fd, HULL_SYNC_GO, 0, NULL, err);
+}
+
+int
+hull_sync_wait_exec (int fd, hull_sync_listener_fn on_listener, void *data, hull_error_t *err)
+{
+  for (;;)
+    {
+      struct sync_fds got = { .n = 0 };
+      enum hull_sync_type type = HULL_SYNC_ERROR; /* stays so when recv itself fails */
+
+      if (recv_checked (fd, &type, NULL, &got, err) < 0)
+        {
+          if (type != 0)
+            return -1; /* the peer's error */
+          hull_error_free (err); /* EOF: the exec closed the peer's end */
+          return 0;
+        }
+      if (type == HULL_SYNC_SECCOMP_FD)
+        {
+          if (take_listener (fd, &got, on_listener, data, err) < 0)
+            return -1;
+          continue;
+        }
+      for (size_t i = 0; i < got.n; i++)
+        close (got.fds[i]);
+      return hull_error (err, 0, "unexpected message %d while waiting for the container's program to start",
+                         (int) type);
+    }
 }
 
 /* NAME in DIRFD as a socket address: through /proc/self/fd, so a long directory path does

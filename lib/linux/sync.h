@@ -18,6 +18,7 @@ enum hull_sync_type
   HULL_SYNC_READY,         /* init -> runtime: created, waiting for start */
   HULL_SYNC_START,         /* runtime -> init (run only): start now */
   HULL_SYNC_ERROR,         /* either way: text is the error, value its errno */
+  HULL_SYNC_SECCOMP_FD,    /* init -> runtime: its seccomp listener fd attached; answer GO */
 };
 
 /* At most this many descriptors travel with one message. */
@@ -39,8 +40,13 @@ int hull_sync_expect_fds (int fd, enum hull_sync_type type, int32_t *value, int 
                           hull_error_t *err);
 /* Send *err as an ERROR message (best effort) — used by the init side before it exits. */
 void hull_sync_send_error (int fd, const hull_error_t *err);
-/* Wait until the peer execs (its end, close-on-exec, gives EOF) or sends why it could not. */
-int hull_sync_wait_exec (int fd, hull_error_t *err);
+/* Called with a seccomp listener fd the init sent (the handler owns the fd); its failure is sent
+   back as the init's error. */
+typedef int (*hull_sync_listener_fn) (void *data, int listener, hull_error_t *err);
+/* Wait until the peer execs (its end, close-on-exec, gives EOF) or sends why it could not. A
+   seccomp listener fd it sends on the way goes to ON_LISTENER (refused when NULL), and the
+   peer is answered GO or the handler's error. */
+int hull_sync_wait_exec (int fd, hull_sync_listener_fn on_listener, void *data, hull_error_t *err);
 
 /* The same messages between processes that do not share a socketpair: a listening socket
    bound at NAME in directory DIRFD (non-blocking, so accept never waits for a peer that is

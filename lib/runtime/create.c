@@ -24,6 +24,7 @@
 #include "container.h"
 #include "hooks.h"
 #include "lifecycle.h"
+#include "seccomp-agent.h"
 #include "state.h"
 
 struct creation
@@ -435,7 +436,16 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
   if (ret == 0)
     ret = hull_sync_send (c.sync[0], HULL_SYNC_START, 0, NULL, err);
   if (ret == 0)
-    ret = hull_sync_wait_exec (c.sync[0], err);
+    {
+      struct hull_seccomp_agent agent = {
+        .seccomp = c.spec->linux_ ? c.spec->linux_->seccomp : NULL,
+        .id = o->id,
+        .bundle = c.bundle,
+        .pid = c.pid,
+        .annotations = json_object_get (c.spec->raw, "annotations"),
+      };
+      ret = hull_sync_wait_exec (c.sync[0], hull_seccomp_agent_send, &agent, err);
+    }
   if (ret < 0)
     {
       creation_undo (&c);

@@ -16,6 +16,7 @@
 #include "container.h"
 #include "hooks.h"
 #include "lifecycle.h"
+#include "seccomp-agent.h"
 #include "state.h"
 
 void
@@ -102,8 +103,17 @@ hull_container_start (const char *root, const char *id, const struct hull_log *l
     return hull_error_sys (err, "start container `%s`: remove %s", id, HULL_START_SOCKET);
   /* The hooks may take their time: `delete` and `kill` need not wait for the lock meanwhile. */
   close (hull_steal_fd (dir_fd));
-  if (hull_sync_wait_exec (report, err) < 0)
-    return hull_error_wrap (err, "start container `%s`", id);
+  {
+    struct hull_seccomp_agent agent = {
+      .seccomp = spec->linux_ ? spec->linux_->seccomp : NULL,
+      .id = id,
+      .bundle = st->bundle,
+      .pid = st->pid,
+      .annotations = st->annotations,
+    };
+    if (hull_sync_wait_exec (report, hull_seccomp_agent_send, &agent, err) < 0)
+      return hull_error_wrap (err, "start container `%s`", id);
+  }
   /* poststart hooks come from the config as it is now, as runc does. */
   hull_lifecycle_hooks_warn (spec->hooks[HULL_HOOK_POSTSTART], spec->n_hooks[HULL_HOOK_POSTSTART], HULL_HOOK_POSTSTART,
                              id, st->bundle, st->pid, st->annotations, log);

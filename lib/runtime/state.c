@@ -13,7 +13,7 @@
 
 #include "../core/util.h"
 
-#define OCI_VERSION "1.2.0"
+
 
 static const char *status_names[] = { "creating", "created", "running", "stopped" };
 
@@ -293,7 +293,7 @@ hull_state_status (int dir_fd, const struct hull_state *st)
 json_t *
 hull_state_oci_json (const struct hull_state *st, enum hull_status status)
 {
-  json_t *o = json_pack ("{s:s, s:s, s:s, s:i, s:s}", "ociVersion", OCI_VERSION, "id", st->id, "status",
+  json_t *o = json_pack ("{s:s, s:s, s:s, s:i, s:s}", "ociVersion", HULL_OCI_VERSION, "id", st->id, "status",
                          hull_status_name (status), "pid", status == HULL_STATUS_STOPPED ? 0 : (int) st->pid,
                          "bundle", st->bundle);
   if (o == NULL)
@@ -307,15 +307,23 @@ hull_state_oci_json (const struct hull_state *st, enum hull_status status)
   return o;
 }
 
+json_t *
+hull_state_hook_object (const char *id, const char *bundle, pid_t pid, enum hull_status status, json_t *annotations)
+{
+  json_t *o = json_pack ("{s:s, s:s, s:s, s:i, s:s}", "ociVersion", HULL_OCI_VERSION, "id", id, "status",
+                         hull_status_name (status), "pid", (int) pid, "bundle", bundle);
+  if (o != NULL)
+    json_object_set_new (o, "annotations", annotations ? json_incref (annotations) : json_object ());
+  return o;
+}
+
 char *
 hull_state_hook_json (const char *id, const char *bundle, pid_t pid, enum hull_status status, json_t *annotations)
 {
-  json_t *o = json_pack ("{s:s, s:s, s:s, s:i, s:s}", "ociVersion", OCI_VERSION, "id", id, "status",
-                         hull_status_name (status), "pid", (int) pid, "bundle", bundle);
+  json_t *o = hull_state_hook_object (id, bundle, pid, status, annotations);
   char *text;
   if (o == NULL)
     return NULL;
-  json_object_set_new (o, "annotations", annotations ? json_incref (annotations) : json_object ());
   text = json_dumps (o, JSON_COMPACT);
   json_decref (o);
   return text;

@@ -14,6 +14,8 @@
 #include "../core/error.h"
 
 #define HULL_STATE_FILE "state.json"
+/* The runtime spec version of the state documents this runtime writes. */
+#define HULL_OCI_VERSION "1.2.0"
 #define HULL_EXEC_FIFO "exec.fifo"
 #define HULL_START_SOCKET "start.sock" /* `start` hears from the init here */
 /* In the state root: compiled seccomp programs (lib/linux/seccomp-cache.c). */
@@ -68,6 +70,9 @@ enum hull_status hull_state_status (int dir_fd, const struct hull_state *st);
 /* The OCI state object (schema/state-schema.json) plus runc's extra fields. */
 json_t *hull_state_oci_json (const struct hull_state *st, enum hull_status status);
 /* The state given to hooks on stdin, as a JSON string. */
+/* The same state as a JSON object (a new reference), for embedding. */
+json_t *hull_state_hook_object (const char *id, const char *bundle, pid_t pid, enum hull_status status,
+                                json_t *annotations);
 char *hull_state_hook_json (const char *id, const char *bundle, pid_t pid, enum hull_status status,
                             json_t *annotations);
 
