@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../core/util.h"
+#include "../spec/spec.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
@@ -40,19 +41,6 @@ static const struct
   { "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT }, { "SCMP_CMP_LE", SCMP_CMP_LE },
   { "SCMP_CMP_EQ", SCMP_CMP_EQ }, { "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
   { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
-};
-
-static const char *const action_names[] = { "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-                                            "SCMP_ACT_TRAP",  "SCMP_ACT_ERRNO",        "SCMP_ACT_TRACE",
-                                            "SCMP_ACT_ALLOW", "SCMP_ACT_LOG",          "SCMP_ACT_NOTIFY" };
-
-static const char *const arch_names[] = {
-  "SCMP_ARCH_X86",         "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",     "SCMP_ARCH_ARM",
-  "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",    "SCMP_ARCH_MIPS",
-  "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
-  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",         "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
-  "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",       "SCMP_ARCH_SH",      "SCMP_ARCH_SHEB",
-  "SCMP_ARCH_PARISC",      "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64",
 };
 
 #define N_OF(a) (sizeof (a) / sizeof ((a)[0]))
@@ -348,13 +336,13 @@ hull_seccomp_features (void)
   json_t *actions = json_array (), *ops = json_array (), *arches = json_array ();
   json_t *known = json_array (), *supported = json_array ();
 
-  for (size_t i = 0; i < N_OF (action_names); i++)
-    json_array_append_new (actions, json_string (action_names[i]));
+  for (const char *const *a = hull_spec_seccomp_actions; *a; a++)
+    json_array_append_new (actions, json_string (*a));
   for (size_t i = 0; i < N_OF (op_table); i++)
     json_array_append_new (ops, json_string (op_table[i].name));
-  for (size_t i = 0; i < N_OF (arch_names); i++)
-    if (arch_token (arch_names[i]) != 0)
-      json_array_append_new (arches, json_string (arch_names[i]));
+  for (const char *const *a = hull_spec_seccomp_arches; *a; a++)
+    if (arch_token (*a) != 0)
+      json_array_append_new (arches, json_string (*a));
   for (size_t i = 0; i < N_OF (flag_table); i++)
     {
       json_array_append_new (known, json_string (flag_table[i].name));

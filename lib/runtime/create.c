@@ -413,7 +413,8 @@ remove_after_run (struct creation *c, const struct stat *made, hull_error_t *err
     }
   if (fstat (dir_fd, &now) < 0)
     return hull_error_sys (err, "stat state of container `%s`", c->o->id);
-  if (now.st_dev != made->st_dev || now.st_ino != made->st_ino)
+  /* (an inode of 0: the directory could not be examined when the run began; it is taken as ours) */
+  if (made->st_ino != 0 && (now.st_dev != made->st_dev || now.st_ino != made->st_ino))
     return 0;
   return hull_lifecycle_remove (c->root_fd, c->o->id, c->cg, c->spec->hooks[HULL_HOOK_POSTSTOP],
                                 c->spec->n_hooks[HULL_HOOK_POSTSTOP], c->bundle,

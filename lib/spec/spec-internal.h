@@ -75,6 +75,9 @@ char *spec_path_idx (const char *path, size_t i);
 char *spec_quote (const char *s); /* "text", escaped and shortened, for messages */
 const char *spec_type_name (const json_t *v);
 
+/* A JSON array of the NULL-terminated strings V. */
+json_t *spec_json_strv (const char *const *v);
+
 /* The linux.seccomp of `hull-runtime spec` (spec_default_seccomp.c). */
 json_t *hull_spec_default_seccomp (void);
 int spec_error (hull_error_t *err, const char *path, const char *fmt, ...)

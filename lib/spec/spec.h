@@ -198,4 +198,9 @@ const char *hull_hook_kind_name (enum hull_hook_kind kind); /* "prestart", "crea
    a user namespace with the caller's uid/gid mapped to root and no host-only mounts. */
 char *hull_spec_default_json (bool rootless, uint32_t uid, uint32_t gid);
 
+/* The seccomp actions and architectures linux.seccomp may name (NULL-terminated), for the
+   modules that act on them. */
+extern const char *const hull_spec_seccomp_actions[];
+extern const char *const hull_spec_seccomp_arches[];
+
 #endif

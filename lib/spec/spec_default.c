@@ -33,8 +33,8 @@
 #define DEFAULT_OCI_VERSION "1.3.0"
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static json_t *
-strv (const char *const *v)
+json_t *
+spec_json_strv (const char *const *v)
 {
   json_t *a = json_array ();
   for (; *v; v++)
@@ -51,9 +51,9 @@ default_process (void)
 
   return json_pack ("{s:b, s:{s:i, s:i}, s:o, s:o, s:s, s:{s:o, s:o, s:o}, s:[{s:s, s:i, s:i}],"
                     " s:b}",
-                    "terminal", 0, "user", "uid", 0, "gid", 0, "args", strv (args), "env",
-                    strv (env), "cwd", "/", "capabilities", "bounding", strv (caps), "effective",
-                    strv (caps), "permitted", strv (caps), "rlimits", "type", "RLIMIT_NOFILE",
+                    "terminal", 0, "user", "uid", 0, "gid", 0, "args", spec_json_strv (args), "env",
+                    spec_json_strv (env), "cwd", "/", "capabilities", "bounding", spec_json_strv (caps), "effective",
+                    spec_json_strv (caps), "permitted", spec_json_strv (caps), "rlimits", "type", "RLIMIT_NOFILE",
                     "hard", 1024, "soft", 1024, "noNewPrivileges", 1);
 }
 
@@ -64,7 +64,7 @@ make_mount (const char *destination, const char *type, const char *source,
   json_t *m
       = json_pack ("{s:s, s:s, s:s}", "destination", destination, "type", type, "source", source);
   if (options != NULL)
-    json_object_set_new (m, "options", strv (options));
+    json_object_set_new (m, "options", spec_json_strv (options));
   return m;
 }
 
@@ -129,7 +129,7 @@ default_linux (bool rootless, uint32_t uid, uint32_t gid)
   static const char *const readonly[]
       = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL };
   json_t *l = json_pack ("{s:o, s:o, s:o, s:o}", "namespaces", default_namespaces (rootless),
-                         "maskedPaths", strv (masked), "readonlyPaths", strv (readonly), "seccomp",
+                         "maskedPaths", spec_json_strv (masked), "readonlyPaths", spec_json_strv (readonly), "seccomp",
                          hull_spec_default_seccomp ());
 
   if (rootless)

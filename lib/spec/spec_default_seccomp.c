@@ -86,15 +86,6 @@ static const char *const denied[] = {
 #define CLONE_NS_FLAGS                                                                                     \
   (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
 
-static json_t *
-names (const char *const *v)
-{
-  json_t *a = json_array ();
-  for (; *v; v++)
-    json_array_append_new (a, json_string (*v));
-  return a;
-}
-
 /* clone with any namespace flag: EPERM, one rule per flag (a rule matches on one masked value),
    so a program trying it reads "not permitted" rather than ENOSYS. */
 static json_t *
@@ -128,7 +119,7 @@ json_t *
 hull_spec_default_seccomp (void)
 {
   json_t *syscalls = json_pack ("[{s:o, s:s}, {s:o, s:s, s:i}, {s:[s], s:s, s:[{s:i, s:I, s:I, s:s}]}]", "names",
-                                names (allowed), "action", "SCMP_ACT_ALLOW", "names", names (denied), "action",
+                                spec_json_strv (allowed), "action", "SCMP_ACT_ALLOW", "names", spec_json_strv (denied), "action",
                                 "SCMP_ACT_ERRNO", "errnoRet", EPERM, "names", "clone", "action", "SCMP_ACT_ALLOW",
                                 "args", "index", 0, "value", (json_int_t) CLONE_NS_FLAGS, "valueTwo", (json_int_t) 0,
                                 "op", "SCMP_CMP_MASKED_EQ");

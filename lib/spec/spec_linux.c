@@ -326,7 +326,7 @@ static const struct spec_field resources_fields[] = {
   { NULL },
 };
 
-static const char *const seccomp_actions[] = { "SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
+const char *const hull_spec_seccomp_actions[] = { "SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
                                                "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
                                                "SCMP_ACT_ERRNO",       "SCMP_ACT_TRACE",
                                                "SCMP_ACT_ALLOW",       "SCMP_ACT_LOG",
@@ -334,7 +334,7 @@ static const char *const seccomp_actions[] = { "SCMP_ACT_KILL",        "SCMP_ACT
 static const char *const seccomp_flags[]
     = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
         "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL };
-static const char *const seccomp_arches[] = {
+const char *const hull_spec_seccomp_arches[] = {
   "SCMP_ARCH_X86",         "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",     "SCMP_ARCH_ARM",
   "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",    "SCMP_ARCH_MIPS",
   "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
@@ -356,19 +356,19 @@ static const struct spec_field syscall_arg_fields[] = {
 
 static const struct spec_field syscall_fields[] = {
   { "names", SPEC_STRV, true },
-  { "action", SPEC_ENUM, true, .values = seccomp_actions },
+  { "action", SPEC_ENUM, true, .values = hull_spec_seccomp_actions },
   { "errnoRet", SPEC_INTEGER, .int_kind = SPEC_U32 },
   { "args", SPEC_OBJECTV, .fields = syscall_arg_fields, .check = check_syscall_arg },
   { NULL },
 };
 
 static const struct spec_field seccomp_fields[] = {
-  { "defaultAction", SPEC_ENUM, true, .values = seccomp_actions },
+  { "defaultAction", SPEC_ENUM, true, .values = hull_spec_seccomp_actions },
   { "defaultErrnoRet", SPEC_INTEGER, .int_kind = SPEC_U32 },
   { "flags", SPEC_ENUMV, .values = seccomp_flags },
   { "listenerPath", SPEC_STRING },
   { "listenerMetadata", SPEC_STRING },
-  { "architectures", SPEC_ENUMV, .values = seccomp_arches },
+  { "architectures", SPEC_ENUMV, .values = hull_spec_seccomp_arches },
   { "syscalls", SPEC_OBJECTV, .fields = syscall_fields, .check = check_syscall },
   { NULL },
 };
