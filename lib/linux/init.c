@@ -25,6 +25,7 @@
 #include "caps.h"
 #include "fsutil.h"
 #include "mounts.h"
+#include "procattr.h"
 #include "sync.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -256,7 +257,7 @@ become_process (struct hull_init_ctx *ctx, const char *exe, const struct hull_ca
   if (chdir (p->cwd) < 0)
     return hull_error_sys (err, "process.cwd `%s`", p->cwd);
   env = final_env (p); /* reads /etc/passwd: before any filter is in place */
-  if (set_rlimits (p, err) < 0)
+  if (set_rlimits (p, err) < 0 || hull_procattr_apply (ctx->spec, err) < 0)
     return -1;
   /* Without no_new_privs a filter goes in only with CAP_SYS_ADMIN, which the steps below give
      up: then it is installed now, and applies to them too (as runc does). */

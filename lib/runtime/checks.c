@@ -22,6 +22,11 @@ hull_check_spec (const struct hull_spec *spec, const char *console_socket, bool 
   /* hull_spec_validate_linux has checked that every sysctl is namespaced and has its
      namespace, and that hostname/domainname have a UTS namespace. Only the dotted form of a
      key is taken here: the init turns dots into the /proc/sys path itself. */
+  if (spec->process && spec->process->scheduler
+      && strcmp (json_string_value (json_object_get (spec->process->scheduler, "policy")), "SCHED_ISO") == 0)
+    return hull_error (err, 0, "process.scheduler.policy: SCHED_ISO is not a Linux scheduling policy");
+  if (lx && lx->personality && json_array_size (json_object_get (lx->personality, "flags")) > 0)
+    return hull_error (err, 0, "linux.personality.flags: no flags are supported (the spec defines none)");
   for (size_t i = 0; lx && i < lx->n_sysctl; i++)
     if (strchr (lx->sysctl[i].key, '/'))
       return hull_error (err, 0, "linux.sysctl: invalid key `%s`", lx->sysctl[i].key);

@@ -211,3 +211,52 @@ load helpers
   run run_fg
   assert_failure 255
 }
+
+@test "process.ioPriority: the class and level reach the process" {
+  skip_if_old_runc "runc 1.1 does not apply process.ioPriority (the process stays at none: prio 0)"
+  update_config '.process.ioPriority = {class: "IOPRIO_CLASS_BE", priority: 6}'
+  set_args 'ionice -p $$'
+  run run_fg
+  assert_success
+  assert_output_contains "best-effort: prio 6"
+  update_config '.process.ioPriority = {class: "IOPRIO_CLASS_IDLE"}'
+  run run_fg "$CID-idle"
+  assert_success
+  assert_output_contains idle
+}
+
+@test "process.scheduler: the policy and nice value reach the process" {
+  skip_if_old_runc "runc 1.1 has no process.scheduler"
+  update_config '.process.scheduler = {policy: "SCHED_BATCH", nice: 7}'
+  set_args 'grep "^policy" /proc/self/sched; echo "nice $(cut -d" " -f19 /proc/self/stat)"'
+  run run_fg
+  assert_success
+  [[ $output =~ policy[[:space:]]+:[[:space:]]+3 ]] || fail "not SCHED_BATCH (3): $output"
+  assert_output_contains "nice 7"
+  update_config '.process.scheduler = {policy: "SCHED_IDLE"}'
+  run run_fg "$CID-idle"
+  assert_success
+  [[ $output =~ policy[[:space:]]+:[[:space:]]+5 ]] || fail "not SCHED_IDLE (5): $output"
+}
+
+@test "process.scheduler: SCHED_ISO, which Linux lacks, fails create" {
+  skip_if_old_runc "runc 1.1 ignores process.scheduler and creates the container"
+  update_config '.process.scheduler = {policy: "SCHED_ISO"}'
+  expect_create_failure 'SCHED_ISO'
+}
+
+@test "linux.personality: LINUX32 makes the machine 32-bit for the process" {
+  skip_if_old_runc "runc 1.1 does not apply linux.personality (uname -m stays x86_64)"
+  [ "$(uname -m)" = x86_64 ] || skip "the 32-bit personality of x86_64 is checked here"
+  update_config '.linux.personality = {domain: "LINUX32"}'
+  set_args 'uname -m'
+  run run_fg
+  assert_success
+  [[ $output == i?86 ]] || fail "uname -m says $output"
+}
+
+@test "linux.personality: flags, which the spec does not define, fail create" {
+  skip_if_old_runc "runc 1.1 ignores linux.personality and creates the container"
+  update_config '.linux.personality = {domain: "LINUX", flags: ["ADDR_NO_RANDOMIZE"]}'
+  expect_create_failure 'personality.flags'
+}
