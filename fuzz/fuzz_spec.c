@@ -1,12 +1,13 @@
 /* fuzz_spec.c: libFuzzer target for the config.json parser. Every input goes through
    hull_spec_parse, and what parses goes through hull_spec_validate_linux, and a valid
-   linux.seccomp through the seccomp compiler (libseccomp); each must fail cleanly (an
-   error, no crash, no leak) on anything. */
+   linux.seccomp through the seccomp compiler (libseccomp), and an org.hull.landlock annotation
+   through its parser; each must fail cleanly (an error, no crash, no leak) on anything. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "core/error.h"
+#include "linux/landlock-rules.h"
 #include "linux/seccomp-filter.h"
 #include "spec/spec.h"
 
@@ -37,6 +38,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
           hull_seccomp_free (filter);
         }
       (void) hull_spec_namespace (spec, 0);
+      {
+        json_t *ll = json_object_get (json_object_get (spec->raw, "annotations"), HULL_LANDLOCK_ANNOTATION);
+        struct hull_landlock *rules = NULL;
+        hull_error_free (&err);
+        if (json_is_string (ll)
+            && (hull_landlock_parse (json_string_value (ll), &rules, &err) < 0 ? err == NULL || rules != NULL
+                                                                              : rules == NULL || err != NULL))
+          abort ();
+        hull_landlock_free (rules);
+      }
     }
   else if (err == NULL || err->msg == NULL || spec != NULL)
     abort (); /* failures always say why and hand back nothing */

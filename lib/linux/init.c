@@ -246,6 +246,16 @@ install_seccomp (const struct hull_init_ctx *ctx, hull_error_t *err)
   return hull_sync_expect (ctx->sync_fd, HULL_SYNC_GO, NULL, err);
 }
 
+/* The walls that need no_new_privs or CAP_SYS_ADMIN: Landlock, then seccomp (whose filter
+   could refuse Landlock's own syscalls). */
+static int
+install_walls (const struct hull_init_ctx *ctx, hull_error_t *err)
+{
+  if (ctx->landlock && hull_landlock_apply (ctx->landlock, err) < 0)
+    return -1;
+  return install_seccomp (ctx, err);
+}
+
 /* The last steps, in the order that keeps each privileged one possible until it is done. */
 static int
 become_process (struct hull_init_ctx *ctx, const char *exe, const struct hull_caps *caps, hull_error_t *err)
@@ -261,7 +271,7 @@ become_process (struct hull_init_ctx *ctx, const char *exe, const struct hull_ca
     return -1;
   /* Without no_new_privs a filter goes in only with CAP_SYS_ADMIN, which the steps below give
      up: then it is installed now, and applies to them too (as runc does). */
-  if (!nnp && install_seccomp (ctx, err) < 0)
+  if (!nnp && install_walls (ctx, err) < 0)
     return -1;
   /* bounding set and KEEPCAPS while still root, then the uid switch, then the other sets */
   if (hull_caps_before_user (caps, err) < 0 || switch_user (p, err) < 0 || hull_caps_after_user (caps, err) < 0)
@@ -275,7 +285,7 @@ become_process (struct hull_init_ctx *ctx, const char *exe, const struct hull_ca
     return hull_error_sys (err, "mark inherited descriptors close-on-exec");
   reset_signals ();
   /* With no_new_privs, as late as can be: execve is the only syscall left under the filter. */
-  if (nnp && install_seccomp (ctx, err) < 0)
+  if (nnp && install_walls (ctx, err) < 0)
     return -1;
   execve (exe, p->args, env);
   return hull_error_sys (err, "exec `%s`", exe);

@@ -9,6 +9,7 @@
 #include "../cgroups/cgroups.h"
 #include "../core/log.h"
 #include "../spec/spec.h"
+#include "landlock-rules.h"
 #include "seccomp-filter.h"
 
 struct hull_init_ctx;
@@ -41,6 +42,7 @@ struct hull_init_ctx
   const struct hull_log *log;
   hull_init_hooks_fn run_hooks;    /* NULL: the container's hooks are not run */
   const struct hull_seccomp *seccomp; /* linux.seccomp compiled, or NULL */
+  const struct hull_landlock *landlock; /* annotation org.hull.landlock parsed, or NULL */
 };
 
 /* Runs in the cloned child. Never returns on success (it execs); on failure the error has been

@@ -32,6 +32,7 @@ struct creation
   const struct hull_create_opts *o;
   struct hull_spec *spec;
   struct hull_seccomp *seccomp; /* linux.seccomp compiled, or NULL */
+  struct hull_landlock *landlock; /* annotation org.hull.landlock, or NULL */
   char *bundle;        /* absolute */
   char *rootfs;        /* absolute, resolved */
   int root_fd;
@@ -105,8 +106,25 @@ creation_free (struct creation *c)
   hull_cgroup_free (c->cg);
   hull_spec_free (c->spec);
   hull_seccomp_free (c->seccomp);
+  hull_landlock_free (c->landlock);
   free (c->bundle);
   free (c->rootfs);
+}
+
+/* The annotation org.hull.landlock, if set; refused here, at create, on a kernel without
+   Landlock. */
+static int
+parse_landlock (struct creation *c, hull_error_t *err)
+{
+  json_t *v = json_object_get (json_object_get (c->spec->raw, "annotations"), HULL_LANDLOCK_ANNOTATION);
+
+  if (v == NULL)
+    return 0;
+  if (!json_is_string (v))
+    return hull_error (err, 0, "annotations.%s: must be a string", HULL_LANDLOCK_ANNOTATION);
+  if (hull_landlock_abi () <= 0)
+    return hull_error (err, EOPNOTSUPP, "annotations.%s: this kernel has no Landlock", HULL_LANDLOCK_ANNOTATION);
+  return hull_landlock_parse (json_string_value (v), &c->landlock, err);
 }
 
 /* Everything that can be refused without touching the system. */
@@ -123,7 +141,7 @@ load_and_check (struct creation *c, hull_error_t *err)
   c->bundle = xstrdup (buf);
   if (hull_spec_load (c->bundle, &c->spec, err) < 0)
     return -1;
-  if (hull_check_spec (c->spec, c->o->console_socket, c->run, err) < 0)
+  if (hull_check_spec (c->spec, c->o->console_socket, c->run, err) < 0 || parse_landlock (c, err) < 0)
     return -1;
   {
     cleanup_free char *rp = c->spec->root_path[0] == '/' ? xstrdup (c->spec->root_path)
@@ -216,6 +234,7 @@ spawn_init (struct creation *c, bool with_fifo, hull_error_t *err)
     .log = c->o->log,
     .run_hooks = init_hooks,
     .seccomp = c->seccomp,
+    .landlock = c->landlock,
     .runtime_fds = { c->root_fd, c->dir_fd, c->o->log ? c->o->log->fd : -1, -1 },
   };
   const struct hull_namespace *mnt = hull_spec_namespace (c->spec, CLONE_NEWNS);

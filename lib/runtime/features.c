@@ -2,7 +2,9 @@
    this build implements; confinement layers appear here as they land. */
 #define _GNU_SOURCE
 #include <jansson.h>
+#include <stdio.h>
 
+#include "../linux/landlock-rules.h"
 #include "../linux/mount_options.h"
 #include "../linux/seccomp-filter.h"
 #include "../spec/spec.h"
@@ -40,5 +42,11 @@ hull_features_json (void)
   json_object_set_new (lx, "mountExtensions", json_pack ("{s:{s:b}}", "idmap", "enabled", 0));
   json_object_set_new (f, "linux", lx);
   json_object_set_new (f, "annotations", json_pack ("{s:s}", "org.hull.runtime.version", "0.1.0"));
+  if (hull_landlock_abi () > 0)
+    {
+      char abi[48];
+      snprintf (abi, sizeof abi, "supported (Landlock ABI %d)", hull_landlock_abi ());
+      json_object_set_new (json_object_get (f, "annotations"), HULL_LANDLOCK_ANNOTATION, json_string (abi));
+    }
   return f;
 }
