@@ -24,6 +24,7 @@
 #include "../core/util.h"
 #include "caps.h"
 #include "fsutil.h"
+#include "lsm-labels.h"
 #include "mounts.h"
 #include "procattr.h"
 #include "sync.h"
@@ -267,6 +268,9 @@ become_process (struct hull_init_ctx *ctx, const char *exe, const struct hull_ca
   if (chdir (p->cwd) < 0)
     return hull_error_sys (err, "process.cwd `%s`", p->cwd);
   env = final_env (p); /* reads /etc/passwd: before any filter is in place */
+  /* after every hook (they run before this), before Landlock could close /proc */
+  if (hull_lsm_set_exec_labels (ctx->spec, err) < 0)
+    return -1;
   if (set_rlimits (p, err) < 0 || hull_procattr_apply (ctx->spec, err) < 0)
     return -1;
   /* Without no_new_privs a filter goes in only with CAP_SYS_ADMIN, which the steps below give

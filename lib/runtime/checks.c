@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include "checks.h"
 
+#include "../linux/lsm-labels.h"
+
 #include <sched.h>
 #include <string.h>
 
@@ -11,7 +13,7 @@ hull_check_spec (const struct hull_spec *spec, const char *console_socket, bool 
 {
   const struct hull_linux *lx = spec->linux_;
 
-  if (hull_spec_validate_linux (spec, err) < 0)
+  if (hull_spec_validate_linux (spec, err) < 0 || hull_lsm_check (spec, err) < 0)
     return -1;
   if (spec->process == NULL && need_process)
     return hull_error (err, 0, "config.json: process: required to run a container");

@@ -35,9 +35,11 @@ hull_features_json (void)
   json_object_set_new (lx, "namespaces", strings (namespaces));
   json_object_set_new (lx, "cgroup", json_pack ("{s:b, s:b, s:b}", "v1", 1, "v2", 1, "systemd", 0));
   json_object_set_new (lx, "seccomp", hull_seccomp_features ());
-  /* Not applied yet: AppArmor, SELinux, Intel RDT, idmapped mounts. */
-  json_object_set_new (lx, "apparmor", json_pack ("{s:b}", "enabled", 0));
-  json_object_set_new (lx, "selinux", json_pack ("{s:b}", "enabled", 0));
+  /* Exec labels are applied where the host has the LSM, refused where it has not
+     (lsm-labels.h); "enabled" is the runtime's support, not the host's (features-linux.md). */
+  json_object_set_new (lx, "apparmor", json_pack ("{s:b}", "enabled", 1));
+  json_object_set_new (lx, "selinux", json_pack ("{s:b}", "enabled", 1));
+  /* Not applied yet: Intel RDT, idmapped mounts. */
   json_object_set_new (lx, "intelRdt", json_pack ("{s:b}", "enabled", 0));
   json_object_set_new (lx, "mountExtensions", json_pack ("{s:{s:b}}", "idmap", "enabled", 0));
   json_object_set_new (f, "linux", lx);
