@@ -120,6 +120,9 @@ add_arches (scmp_filter_ctx ctx, json_t *arches, hull_error_t *err)
         return hull_error (err, 0, "linux.seccomp.architectures[%zu]: `%s` is not known to libseccomp %u.%u", i,
                            json_string_value (a), seccomp_version ()->major, seccomp_version ()->minor);
       r = seccomp_arch_add (ctx, token);
+      if (r == -EDOM)
+        return hull_error (err, 0, "linux.seccomp.architectures[%zu]: `%s` cannot share a filter with this machine's "
+                           "architecture (libseccomp: different byte order)", i, json_string_value (a));
       if (r < 0 && r != -EEXIST)
         return hull_error (err, -r, "linux.seccomp.architectures[%zu]: `%s`", i, json_string_value (a));
     }
@@ -330,6 +333,22 @@ flag_supported (unsigned int flag)
   return syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
 }
 
+/* Whether NAME can go into a filter on this machine: libseccomp knows it, and takes it beside
+   the native architecture (it refuses one of the other byte order). */
+static bool
+arch_usable (const char *name)
+{
+  uint32_t token = arch_token (name);
+  scmp_filter_ctx ctx;
+  int r;
+
+  if (token == 0 || (ctx = seccomp_init (SCMP_ACT_ALLOW)) == NULL)
+    return false;
+  r = seccomp_arch_add (ctx, token);
+  seccomp_release (ctx);
+  return r == 0 || r == -EEXIST;
+}
+
 json_t *
 hull_seccomp_features (void)
 {
@@ -341,7 +360,7 @@ hull_seccomp_features (void)
   for (size_t i = 0; i < N_OF (op_table); i++)
     json_array_append_new (ops, json_string (op_table[i].name));
   for (const char *const *a = hull_spec_seccomp_arches; *a; a++)
-    if (arch_token (*a) != 0)
+    if (arch_usable (*a))
       json_array_append_new (arches, json_string (*a));
   for (size_t i = 0; i < N_OF (flag_table); i++)
     {

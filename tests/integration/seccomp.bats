@@ -250,3 +250,9 @@ start_agent() {
     assert_output_contains "$want"
   done
 }
+
+@test "seccomp: an architecture of the other byte order fails create, naming it" {
+  [ "$(uname -m)" = x86_64 ] || skip "checked on x86_64 (little-endian) hosts"
+  set_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_S390X"]}'
+  expect_create_failure 'architectures\[0\].*S390X.*byte order'
+}
