@@ -82,3 +82,31 @@ load helpers
   assert_output_contains "pid 1: sh"
   [ "$(date +%Y)" != 2000 ]
 }
+
+# CVE-2021-30465: a mount target that another process swaps for a symlink while the runtime
+# works on it. runc once resolved the target, then mounted on the path, and so on the symlink's
+# target outside the rootfs. Here a racer on the host swaps the rootfs's /vol with a symlink to
+# / (renameat2 RENAME_EXCHANGE, as the exploit did) while containers with a tmpfs at /vol/t
+# are created: a runtime that ever followed the symlink out would make /t on the host. One that
+# follows it inside the rootfs makes the rootfs's /t, which shows the race was met.
+@test "CVE-2021-30465: a mount target swapped for a symlink to / mid-create stays in the rootfs" {
+  [ ! -e /t ] || skip "the host has a /t already: cannot tell an escape from it"
+  skip_if_old_runc "Debian's runc 1.1.5 FAILS this: it follows the swapped symlink and makes /t on the host"
+  command -v gcc >/dev/null || skip "gcc is needed to build the racer"
+  gcc -O2 -o "$BATS_TEST_TMPDIR/racer" "$BATS_TEST_DIRNAME/../fixtures/rename-racer.c"
+  own_rootfs
+  root=$BUNDLE/rootfs
+  mkdir -p "$root/vol"
+  ln -s / "$root/vol.link"
+  add_mount /vol/t tmpfs tmpfs
+  set_args true
+  "$BATS_TEST_TMPDIR/racer" "$root/vol" "$root/vol.link" "$BATS_TEST_TMPDIR/stop" 3>&- &
+  racer=$!
+  for ((i = 0; i < 40; i++)); do
+    rt run --bundle "$BUNDLE" "$CID-$i" </dev/null >/dev/null 2>&1 || true
+  done
+  touch "$BATS_TEST_TMPDIR/stop"
+  wait "$racer" || true
+  [ ! -e /t ] || { rmdir /t 2>/dev/null; fail "a runtime followed the symlink: /t was made on the host"; }
+  [ -d "$root/t" ] || fail "the race was never met (no /t inside the rootfs): the test proved nothing"
+}
