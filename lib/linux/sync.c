@@ -100,28 +100,22 @@ take_queued_error (int fd, hull_error_t *err)
   return true;
 }
 
-/* One message with N descriptors attached (none when N is 0). */
-static int
-send_msg (int fd, enum hull_sync_type type, int32_t value, const char *text, const int *fds, size_t n,
-          hull_error_t *err)
+ssize_t
+hull_sendmsg_fds (int sock, const void *buf, size_t len, const int *fds, size_t n)
 {
-  struct sync_msg m = { .type = type, .value = value };
   union
   {
     char buf[CMSG_SPACE (HULL_SYNC_MAX_FDS * sizeof (int))];
     struct cmsghdr align;
   } ctl;
-  struct iovec iov = { .iov_base = &m, .iov_len = offsetof (struct sync_msg, text) };
+  struct iovec iov = { .iov_base = (void *) buf, .iov_len = len };
   struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
   ssize_t r;
 
   if (n > HULL_SYNC_MAX_FDS)
-    return hull_error (err, E2BIG, "send %zu descriptors to the container (at most %d)", n, HULL_SYNC_MAX_FDS);
-  if (text != NULL)
     {
-      size_t tlen = strnlen (text, SYNC_TEXT_MAX - 1);
-      memcpy (m.text, text, tlen);
-      iov.iov_len += tlen;
+      errno = E2BIG;
+      return -1;
     }
   if (n > 0)
     {
@@ -136,11 +130,30 @@ send_msg (int fd, enum hull_sync_type type, int32_t value, const char *text, con
       memcpy (CMSG_DATA (c), fds, n * sizeof (int));
     }
   do
-    r = sendmsg (fd, &mh, MSG_NOSIGNAL);
+    r = sendmsg (sock, &mh, MSG_NOSIGNAL);
   while (r < 0 && errno == EINTR);
-  if (r < 0)
+  return r;
+}
+
+/* One message with N descriptors attached (none when N is 0). */
+static int
+send_msg (int fd, enum hull_sync_type type, int32_t value, const char *text, const int *fds, size_t n,
+          hull_error_t *err)
+{
+  struct sync_msg m = { .type = type, .value = value };
+  size_t len = offsetof (struct sync_msg, text);
+
+  if (text != NULL)
+    {
+      size_t tlen = strnlen (text, SYNC_TEXT_MAX - 1);
+      memcpy (m.text, text, tlen);
+      len += tlen;
+    }
+  if (hull_sendmsg_fds (fd, &m, len, fds, n) < 0)
     {
       int e = errno;
+      if (e == E2BIG)
+        return hull_error (err, E2BIG, "send %zu descriptors to the container (at most %d)", n, HULL_SYNC_MAX_FDS);
       /* A peer that failed sent its error and exited: that error, still queued for us, says
          why, where "Broken pipe" would not. */
       if ((e == EPIPE || e == ECONNRESET) && take_queued_error (fd, err))

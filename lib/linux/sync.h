@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../core/error.h"
 
@@ -25,6 +26,9 @@ enum hull_sync_type
 #define HULL_SYNC_MAX_FDS 64
 
 int hull_sync_pair (int fds[2], hull_error_t *err);
+/* sendmsg of LEN bytes of BUF on SOCK with N descriptors attached (SCM_RIGHTS; at most
+   HULL_SYNC_MAX_FDS, else E2BIG), retrying on EINTR. Returns what sendmsg returns. */
+ssize_t hull_sendmsg_fds (int sock, const void *buf, size_t len, const int *fds, size_t n);
 int hull_sync_send (int fd, enum hull_sync_type type, int32_t value, const char *text, hull_error_t *err);
 /* Receive one message; on HULL_SYNC_ERROR it becomes *err (returns -1). EOF is an error that
    says the container process exited during setup. *text may be NULL. */

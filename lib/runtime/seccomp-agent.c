@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../core/util.h"
+#include "../linux/sync.h"
 #include "state.h"
 
 static char *
@@ -36,36 +37,17 @@ process_state (const struct hull_seccomp_agent *a)
 static int
 send_state (int sock, const char *text, int fd, const char *path, hull_error_t *err)
 {
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } ctl;
-  size_t len = strlen (text), off = 0;
-  struct iovec iov = { .iov_base = (void *) text, .iov_len = len };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
-  struct cmsghdr *c;
-  ssize_t w;
+  size_t len = strlen (text);
+  ssize_t w = hull_sendmsg_fds (sock, text, len, &fd, 1);
 
-  memset (&ctl, 0, sizeof ctl);
-  c = CMSG_FIRSTHDR (&mh);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &fd, sizeof fd);
-  do
-    w = sendmsg (sock, &mh, MSG_NOSIGNAL);
-  while (w < 0 && errno == EINTR);
-  if (w < 0)
-    return hull_error_sys (err, "linux.seccomp.listenerPath `%s`: send the container process state", path);
-  for (off = (size_t) w; off < len; off += (size_t) w)
+  for (size_t off = w < 0 ? 0 : (size_t) w; w >= 0 && off < len; off += (size_t) w)
     {
       w = send (sock, text + off, len - off, MSG_NOSIGNAL);
       if (w < 0 && errno == EINTR)
         w = 0;
-      else if (w < 0)
-        return hull_error_sys (err, "linux.seccomp.listenerPath `%s`: send the container process state", path);
     }
+  if (w < 0)
+    return hull_error_sys (err, "linux.seccomp.listenerPath `%s`: send the container process state", path);
   return 0;
 }
 
