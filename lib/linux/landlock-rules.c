@@ -57,12 +57,16 @@ parse_rights (const char *s, unsigned *out)
 int
 hull_landlock_parse (const char *value, struct hull_landlock **out, hull_error_t *err)
 {
+  int abi = hull_landlock_abi ();
   json_error_t jerr;
-  json_t *o = json_loads (value, 0, &jerr);
+  json_t *o;
   struct hull_landlock *ll;
   const char *path;
   json_t *v;
 
+  if (abi <= 0)
+    return hull_error (err, EOPNOTSUPP, "annotations.%s: this kernel has no Landlock", HULL_LANDLOCK_ANNOTATION);
+  o = json_loads (value, 0, &jerr);
   if (o == NULL || !json_is_object (o))
     {
       json_decref (o);
@@ -70,6 +74,7 @@ hull_landlock_parse (const char *value, struct hull_landlock **out, hull_error_t
                          o == NULL ? ": " : "", o == NULL ? jerr.text : "");
     }
   ll = xmalloc0 (sizeof *ll);
+  ll->abi = abi;
   ll->rules = xmalloc0 ((json_object_size (o) + 1) * sizeof *ll->rules);
   json_object_foreach (o, path, v)
     {
@@ -155,13 +160,9 @@ add_rule (int ruleset, const struct hull_landlock_rule *r, uint64_t handled, hul
 int
 hull_landlock_apply (const struct hull_landlock *ll, hull_error_t *err)
 {
-  int abi = hull_landlock_abi ();
-  struct landlock_ruleset_attr attr = { 0 };
+  struct landlock_ruleset_attr attr = { .handled_access_fs = handled_rights (ll->abi) };
   cleanup_close int ruleset = -1;
 
-  if (abi <= 0)
-    return hull_error (err, EOPNOTSUPP, "annotations.%s: this kernel has no Landlock", HULL_LANDLOCK_ANNOTATION);
-  attr.handled_access_fs = handled_rights (abi);
   ruleset = syscall (SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
   if (ruleset < 0)
     return hull_error_sys (err, "annotations.%s: create the ruleset", HULL_LANDLOCK_ANNOTATION);

@@ -34,9 +34,11 @@ struct hull_landlock
 {
   struct hull_landlock_rule *rules;
   size_t n;
+  int abi; /* the kernel's Landlock ABI, read at parse time */
 };
 
-/* Parse the annotation's VALUE; errors name the annotation and the entry. */
+/* Parse the annotation's VALUE; errors name the annotation and the entry. A kernel without
+   Landlock is refused here: asked for, the wall is never skipped. */
 int hull_landlock_parse (const char *value, struct hull_landlock **out, hull_error_t *err);
 /* In the init, after pivot_root: restrict the calling process. Needs no_new_privs or
    CAP_SYS_ADMIN, like seccomp. */

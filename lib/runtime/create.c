@@ -111,8 +111,8 @@ creation_free (struct creation *c)
   free (c->rootfs);
 }
 
-/* The annotation org.hull.landlock, if set; refused here, at create, on a kernel without
-   Landlock. */
+/* The annotation org.hull.landlock, if set (a kernel without Landlock is refused by the
+   parser, so here, at create). */
 static int
 parse_landlock (struct creation *c, hull_error_t *err)
 {
@@ -122,8 +122,6 @@ parse_landlock (struct creation *c, hull_error_t *err)
     return 0;
   if (!json_is_string (v))
     return hull_error (err, 0, "annotations.%s: must be a string", HULL_LANDLOCK_ANNOTATION);
-  if (hull_landlock_abi () <= 0)
-    return hull_error (err, EOPNOTSUPP, "annotations.%s: this kernel has no Landlock", HULL_LANDLOCK_ANNOTATION);
   return hull_landlock_parse (json_string_value (v), &c->landlock, err);
 }
 

@@ -27,6 +27,7 @@ hull_features_json (void)
   static const char *const namespaces[] = { "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL };
   json_t *f = json_object ();
   json_t *lx = json_object ();
+  int landlock;
 
   json_object_set_new (f, "ociVersionMin", json_string ("1.0.0"));
   json_object_set_new (f, "ociVersionMax", json_string ("1.2.0"));
@@ -44,10 +45,10 @@ hull_features_json (void)
   json_object_set_new (lx, "mountExtensions", json_pack ("{s:{s:b}}", "idmap", "enabled", 0));
   json_object_set_new (f, "linux", lx);
   json_object_set_new (f, "annotations", json_pack ("{s:s}", "org.hull.runtime.version", "0.1.0"));
-  if (hull_landlock_abi () > 0)
+  if ((landlock = hull_landlock_abi ()) > 0)
     {
       char abi[48];
-      snprintf (abi, sizeof abi, "supported (Landlock ABI %d)", hull_landlock_abi ());
+      snprintf (abi, sizeof abi, "supported (Landlock ABI %d)", landlock);
       json_object_set_new (json_object_get (f, "annotations"), HULL_LANDLOCK_ANNOTATION, json_string (abi));
     }
   return f;
