@@ -10,20 +10,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char *const policies[] = { "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH",
-                                        "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE" };
-static const char *const sched_flags[] = { "SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",
-                                           "SCHED_FLAG_DL_OVERRUN", "SCHED_FLAG_KEEP_POLICY",
-                                           "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN",
-                                           "SCHED_FLAG_UTIL_CLAMP_MAX" };
-
-/* NAME's index in V (the kernel's numbering for both tables above), or -1. */
+/* NAME's index in the NULL-terminated V (the spec's name lists are in the kernel's order,
+   see spec.h), or -1. */
 static int
-index_of (const char *const *v, size_t n, const char *name)
+index_of (const char *const *v, const char *name)
 {
-  for (size_t i = 0; i < n; i++)
+  for (int i = 0; v[i]; i++)
     if (strcmp (v[i], name) == 0)
-      return (int) i;
+      return i;
   return -1;
 }
 
@@ -32,12 +26,11 @@ set_scheduler (json_t *s, hull_error_t *err)
 {
   const char *policy = json_string_value (json_object_get (s, "policy"));
   struct sched_attr a = { .size = sizeof a };
-  int p = index_of (policies, sizeof policies / sizeof policies[0], policy);
+  int p = index_of (hull_spec_sched_policies, policy);
   size_t i;
   json_t *f;
 
-  if (p < 0 || strcmp (policy, "SCHED_ISO") == 0)
-    return hull_error (err, 0, "process.scheduler.policy `%s`: not a Linux scheduling policy", policy);
+  /* validated, and SCHED_ISO refused at create (checks.c) */
   a.sched_policy = (unsigned) p;
   a.sched_nice = (int) json_integer_value (json_object_get (s, "nice"));
   a.sched_priority = (unsigned) json_integer_value (json_object_get (s, "priority"));
@@ -46,7 +39,7 @@ set_scheduler (json_t *s, hull_error_t *err)
   a.sched_period = (unsigned long long) json_integer_value (json_object_get (s, "period"));
   json_array_foreach (json_object_get (s, "flags"), i, f)
     {
-      int bit = index_of (sched_flags, sizeof sched_flags / sizeof sched_flags[0], json_string_value (f));
+      int bit = index_of (hull_spec_sched_flags, json_string_value (f));
       if (bit >= 0)
         a.sched_flags |= 1ULL << bit;
     }
@@ -58,14 +51,10 @@ set_scheduler (json_t *s, hull_error_t *err)
 static int
 set_io_priority (json_t *io, hull_error_t *err)
 {
-  static const char *const classes[] = { "IOPRIO_CLASS_NONE", "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
-                                         "IOPRIO_CLASS_IDLE" };
   const char *name = json_string_value (json_object_get (io, "class"));
-  int class = index_of (classes, sizeof classes / sizeof classes[0], name);
+  int class = index_of (hull_spec_ioprio_classes, name) + 1; /* validated */
   int level = (int) json_integer_value (json_object_get (io, "priority"));
 
-  if (class <= 0)
-    return hull_error (err, 0, "process.ioPriority.class `%s`: unknown", name);
   if (syscall (SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE (class, level)) < 0)
     return hull_error_sys (err, "process.ioPriority (%s, %d)", name, level);
   return 0;
@@ -75,13 +64,9 @@ static int
 set_personality (json_t *pers, hull_error_t *err)
 {
   const char *domain = json_string_value (json_object_get (pers, "domain"));
-  json_t *flags = json_object_get (pers, "flags");
   unsigned long persona = strcmp (domain, "LINUX32") == 0 ? PER_LINUX32 : PER_LINUX;
 
-  /* The spec defines no flags yet: one that is named cannot be honoured. */
-  if (json_array_size (flags) > 0)
-    return hull_error (err, 0, "linux.personality.flags: `%s` is not supported",
-                       json_string_value (json_array_get (flags, 0)));
+  /* flags, which the spec does not define yet, are refused at create (checks.c) */
   if (personality (persona) < 0)
     return hull_error_sys (err, "linux.personality.domain `%s`", domain);
   return 0;

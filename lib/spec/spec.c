@@ -298,21 +298,23 @@ check_io_priority (json_t *v, const char *path, hull_error_t *err)
   return 0;
 }
 
-static const char *const ioprio_classes[]
+/* In the kernel's order: the class of index i is IOPRIO_CLASS value i + 1 (procattr.c). */
+const char *const hull_spec_ioprio_classes[]
     = { "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE", NULL };
-static const char *const sched_policies[]
+/* In the kernel's order: index = SCHED_* policy number, and flag index = SCHED_FLAG_* bit. */
+const char *const hull_spec_sched_policies[]
     = { "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",       "SCHED_BATCH",
         "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE", NULL };
-static const char *const sched_flags[] = { "SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",
+const char *const hull_spec_sched_flags[] = { "SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",
                                            "SCHED_FLAG_DL_OVERRUN",     "SCHED_FLAG_KEEP_POLICY",
                                            "SCHED_FLAG_KEEP_PARAMS",    "SCHED_FLAG_UTIL_CLAMP_MIN",
                                            "SCHED_FLAG_UTIL_CLAMP_MAX", NULL };
 
 static const struct spec_field scheduler_fields[] = {
-  { "policy", SPEC_ENUM, true, .values = sched_policies },
+  { "policy", SPEC_ENUM, true, .values = hull_spec_sched_policies },
   { "nice", SPEC_INTEGER, .int_kind = SPEC_I32 },
   { "priority", SPEC_INTEGER, .int_kind = SPEC_I32 },
-  { "flags", SPEC_ENUMV, .values = sched_flags },
+  { "flags", SPEC_ENUMV, .values = hull_spec_sched_flags },
   { "runtime", SPEC_INTEGER, .int_kind = SPEC_U64 },
   { "deadline", SPEC_INTEGER, .int_kind = SPEC_U64 },
   { "period", SPEC_INTEGER, .int_kind = SPEC_U64 },
@@ -322,7 +324,7 @@ static const struct spec_field scheduler_field
     = { "scheduler", SPEC_OBJECT, .fields = scheduler_fields };
 
 static const struct spec_field io_priority_fields[] = {
-  { "class", SPEC_ENUM, true, .values = ioprio_classes },
+  { "class", SPEC_ENUM, true, .values = hull_spec_ioprio_classes },
   { "priority", SPEC_INTEGER, .int_kind = SPEC_I32 },
   { NULL },
 };

@@ -202,5 +202,10 @@ char *hull_spec_default_json (bool rootless, uint32_t uid, uint32_t gid);
    modules that act on them. */
 extern const char *const hull_spec_seccomp_actions[];
 extern const char *const hull_spec_seccomp_arches[];
+/* process.scheduler and process.ioPriority names, NULL-terminated, in the kernel's order:
+   policy index = SCHED_* number, flag index = SCHED_FLAG_* bit, class index + 1 = IOPRIO_CLASS. */
+extern const char *const hull_spec_sched_policies[];
+extern const char *const hull_spec_sched_flags[];
+extern const char *const hull_spec_ioprio_classes[];
 
 #endif
