@@ -303,18 +303,19 @@ check_dir (const char *dir, hull_error_t *err)
   return 0;
 }
 
-/* mkdir -p of the group in hierarchy H. *made is set to the length of the first directory this
-   call created (its prefix of h->dir), so that everything from there down can be removed again;
-   it stays 0 when the group already existed. Usually the parent exists and one mkdir is all. */
+/* mkdir -p of the group in hierarchy H. h->made is set to the length of the first directory
+   this call created (its prefix of h->dir), so that everything from there down can be removed
+   again; it stays 0 when the group already existed. Usually the parent exists and one mkdir is
+   all. */
 static int
-mkdir_group (struct hull_cgroup_hier *h, size_t *made, hull_error_t *err)
+mkdir_group (struct hull_cgroup_hier *h, hull_error_t *err)
 {
   cleanup_free char *buf = NULL;
 
+  h->made = 0;
   if (mkdir (h->dir, 0755) == 0)
     {
-      *made = strlen (h->dir);
-      h->created = true;
+      h->made = strlen (h->dir);
       return 0;
     }
   if (errno == EEXIST)
@@ -330,8 +331,8 @@ mkdir_group (struct hull_cgroup_hier *h, size_t *made, hull_error_t *err)
         *slash = '\0';
       if (mkdir (buf, 0755) == 0)
         {
-          if (*made == 0)
-            *made = strlen (buf);
+          if (h->made == 0)
+            h->made = strlen (buf);
         }
       else if (errno != EEXIST)
         return hull_error_sys (err, "mkdir `%s`", buf);
@@ -340,8 +341,7 @@ mkdir_group (struct hull_cgroup_hier *h, size_t *made, hull_error_t *err)
       *slash = '/';
       p = slash;
     }
-  h->created = *made != 0;
-  return *made != 0 ? 0 : check_dir (h->dir, err);
+  return h->made != 0 ? 0 : check_dir (h->dir, err);
 }
 
 /* Remove the directories mkdir_group created in H: the leaf, then its parents up to MADE. */
@@ -450,7 +450,7 @@ cpuset_fill (const struct hull_cgroup_hier *h, hull_error_t *err)
   for (size_t i = 0; i < sizeof knobs / sizeof knobs[0]; i++)
     {
       cleanup_free char *value = NULL;
-      if (cpuset_value (dir, strlen (h->mountpoint), knobs[i], h->created, &value, err) < 0)
+      if (cpuset_value (dir, strlen (h->mountpoint), knobs[i], h->made != 0, &value, err) < 0)
         return -1;
     }
   return 0;
@@ -465,7 +465,7 @@ make_groups (struct hull_cgroup *cg, bool v2, hull_error_t *err)
 
   for (i = 0; i < cg->n_hiers; i++)
     if (cg->hiers[i].v2 == v2
-        && (mkdir_group (&cg->hiers[i], &cg->hiers[i].made, err) < 0 || cpuset_fill (&cg->hiers[i], err) < 0))
+        && (mkdir_group (&cg->hiers[i], err) < 0 || cpuset_fill (&cg->hiers[i], err) < 0))
       break;
   if (i == cg->n_hiers)
     return 0;

@@ -24,8 +24,8 @@ struct hull_cgroup_hier
   char *name;         /* mount point relative to /sys/fs/cgroup ("memory", "unified", "" for v2) */
   char *dir;          /* the container's directory: mountpoint + path */
   bool v2;            /* a cgroup2 hierarchy */
-  bool created;       /* this call created dir (so cleanup may remove it) */
-  size_t made;        /* length of the prefix of dir from which on it was created (0: none) */
+  size_t made;        /* length of the prefix of dir from which on it was created by this
+                         process, so cleanup may remove it; 0: the group existed already */
 };
 
 struct hull_cgroup

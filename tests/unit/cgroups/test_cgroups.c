@@ -214,7 +214,7 @@ check_hiers (const struct hull_cgroup *cg, enum hull_cgroup_mode mode, size_t wa
     {
       n_v2 += cg->hiers[i].v2;
       dirs &= is_dir (cg->hiers[i].dir);
-      created &= cg->hiers[i].created;
+      created &= cg->hiers[i].made != 0;
       printf ("#   %s: %s%s\n", label, cg->hiers[i].dir, cg->hiers[i].v2 ? " (v2)" : "");
     }
   T_OK (cg->n_hiers == want_n, "%s: %zu hierarchies (want %zu)", label, cg->n_hiers, want_n);
@@ -496,7 +496,7 @@ lifecycle (enum hull_cgroup_mode want, size_t want_n, const char *label)
   join_check (cg, label);
   T_OK (hull_cgroup_create (path, &again, &err) == 0, "%s: create an existing group", label);
   for (size_t i = 0; again && i < again->n_hiers; i++)
-    reused &= !again->hiers[i].created;
+    reused &= again->hiers[i].made == 0;
   T_OK (again && reused, "%s: existing group is not marked created", label);
   T_OK (hull_cgroup_open (path, &opened, &err) == 0 && opened->n_hiers == cg->n_hiers, "%s: open", label);
   T_OK (hull_cgroup_create (sub_path, &sub, &err) == 0, "%s: create a sub-group", label);
