@@ -21,6 +21,8 @@
 int
 hull_cgroup_join_open_v2 (const struct hull_cgroup *cg, struct hull_cgroup_join *j, hull_error_t *err)
 {
+  if (cg == NULL)
+    return 0;
   for (size_t i = 0; i < cg->n_hiers; i++)
     {
       if (!cg->hiers[i].v2)
@@ -38,6 +40,8 @@ hull_cgroup_join_open_v2 (const struct hull_cgroup *cg, struct hull_cgroup_join 
 int
 hull_cgroup_join_open_v1 (const struct hull_cgroup *cg, struct hull_cgroup_join *j, hull_error_t *err)
 {
+  if (cg == NULL)
+    return 0;
   j->tasks_fds = xmalloc0 ((cg->n_hiers ? cg->n_hiers : 1) * sizeof *j->tasks_fds);
   j->n_tasks = 0;
   for (size_t i = 0; i < cg->n_hiers; i++)

@@ -289,6 +289,14 @@ cgroup_new (const char *path, struct hull_cgroup **out, hull_error_t *err)
   return 0;
 }
 
+static void
+free_hier (struct hull_cgroup_hier *h)
+{
+  free (h->mountpoint);
+  free (h->name);
+  free (h->dir);
+}
+
 /* ---- create ----------------------------------------------------------------------------- */
 
 static int
@@ -456,6 +464,48 @@ cpuset_fill (const struct hull_cgroup_hier *h, hull_error_t *err)
   return 0;
 }
 
+/* Whether the caller may put processes into the existing group of H. */
+static bool
+group_writable (const struct hull_cgroup_hier *h)
+{
+  cleanup_free char *procs = xasprintf ("%s/cgroup.procs", h->dir);
+  return faccessat (AT_FDCWD, procs, W_OK, AT_EACCESS) == 0;
+}
+
+static bool
+is_denied (hull_error_t err)
+{
+  return err->errno_ == EACCES || err->errno_ == EPERM || err->errno_ == EROFS;
+}
+
+/* Drop hierarchy I from CG (rootless, not delegated there). */
+static void
+drop_hier (struct hull_cgroup *cg, size_t i)
+{
+  free_hier (&cg->hiers[i]);
+  memmove (&cg->hiers[i], &cg->hiers[i + 1], (cg->n_hiers - i - 1) * sizeof *cg->hiers);
+  cg->n_hiers--;
+}
+
+/* mkdir the group in hierarchy I of CG. With skip_denied, a hierarchy the caller has no
+   right to is dropped (*DROPPED), which is not an error. */
+static int
+make_group (struct hull_cgroup *cg, size_t i, bool *dropped, hull_error_t *err)
+{
+  struct hull_cgroup_hier *h = &cg->hiers[i];
+
+  *dropped = false;
+  if (mkdir_group (h, err) == 0 && (!cg->skip_denied || group_writable (h)))
+    return cpuset_fill (h, err);
+  if (!cg->skip_denied || (*err != NULL && !is_denied (*err)))
+    return -1;
+  hull_error_free (err);
+  unmake_group (h, h->made);
+  drop_hier (cg, i);
+  *dropped = true;
+  return 0;
+}
+
 /* mkdir the group in the hierarchies of one kind: the cgroup2 one (V2) or the v1 ones. On
    failure what this call made is removed again. */
 static int
@@ -463,10 +513,14 @@ make_groups (struct hull_cgroup *cg, bool v2, hull_error_t *err)
 {
   size_t i;
 
-  for (i = 0; i < cg->n_hiers; i++)
-    if (cg->hiers[i].v2 == v2
-        && (mkdir_group (&cg->hiers[i], err) < 0 || cpuset_fill (&cg->hiers[i], err) < 0))
-      break;
+  for (i = 0; i < cg->n_hiers;)
+    {
+      bool dropped = false;
+      if (cg->hiers[i].v2 == v2 && make_group (cg, i, &dropped, err) < 0)
+        break;
+      if (!dropped)
+        i++;
+    }
   if (i == cg->n_hiers)
     return 0;
   for (size_t j = 0; j <= i; j++)
@@ -479,11 +533,14 @@ make_groups (struct hull_cgroup *cg, bool v2, hull_error_t *err)
 }
 
 int
-hull_cgroup_create_v2_first (const char *path, struct hull_cgroup **out, hull_error_t *err)
+hull_cgroup_create_v2_first (const char *path, bool skip_denied, struct hull_cgroup **out, hull_error_t *err)
 {
   cleanup_cgroup struct hull_cgroup *cg = NULL;
 
-  if (cgroup_new (path, &cg, err) < 0 || make_groups (cg, true, err) < 0)
+  if (cgroup_new (path, &cg, err) < 0)
+    return -1;
+  cg->skip_denied = skip_denied;
+  if (make_groups (cg, true, err) < 0)
     return -1;
   *out = hull_steal_ptr (cg);
   return 0;
@@ -510,7 +567,7 @@ hull_cgroup_create (const char *path, struct hull_cgroup **out, hull_error_t *er
 {
   cleanup_cgroup struct hull_cgroup *cg = NULL;
 
-  if (hull_cgroup_create_v2_first (path, &cg, err) < 0)
+  if (hull_cgroup_create_v2_first (path, false, &cg, err) < 0)
     return -1;
   if (hull_cgroup_create_v1 (cg, err) < 0)
     {
@@ -522,14 +579,6 @@ hull_cgroup_create (const char *path, struct hull_cgroup **out, hull_error_t *er
 }
 
 /* ---- open, enter ------------------------------------------------------------------------ */
-
-static void
-free_hier (struct hull_cgroup_hier *h)
-{
-  free (h->mountpoint);
-  free (h->name);
-  free (h->dir);
-}
 
 int
 hull_cgroup_open (const char *path, struct hull_cgroup **out, hull_error_t *err)
@@ -546,7 +595,10 @@ hull_cgroup_open (const char *path, struct hull_cgroup **out, hull_error_t *err)
       errno = 0;
       if (stat (cg->hiers[i].dir, &st) == 0 && S_ISDIR (st.st_mode))
         {
-          cg->hiers[kept++] = cg->hiers[i];
+          if (geteuid () == 0 || group_writable (&cg->hiers[i]))
+            cg->hiers[kept++] = cg->hiers[i];
+          else
+            free_hier (&cg->hiers[i]);
           continue;
         }
       if (errno != 0 && errno != ENOENT && errno != ENOTDIR)

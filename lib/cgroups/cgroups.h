@@ -34,6 +34,8 @@ struct hull_cgroup
   char *path;         /* cgroup path within each hierarchy, absolute, e.g. "/hull/c1" */
   struct hull_cgroup_hier *hiers;
   size_t n_hiers;
+  bool skip_denied;   /* rootless: a hierarchy where the caller may not make or join the
+                         group is left out rather than an error */
 };
 
 int hull_cgroup_detect (enum hull_cgroup_mode *mode, hull_error_t *err);
@@ -50,12 +52,17 @@ int hull_cgroup_create (const char *path, struct hull_cgroup **out, hull_error_t
 /* The same in two steps, for a runtime that clones its child into the v2 group
    (CLONE_INTO_CGROUP) and makes the v1 groups while the child is busy: describe PATH in
    every hierarchy and create it in the cgroup2 one only (if there is one); then the v1 ones.
-   Each step removes what it made when it fails; hull_cgroup_unmake removes what both made. */
-int hull_cgroup_create_v2_first (const char *path, struct hull_cgroup **out, hull_error_t *err);
+   Each step removes what it made when it fails; hull_cgroup_unmake removes what both made.
+   With SKIP_DENIED (an unprivileged caller), a hierarchy where the group cannot be made
+   (EACCES, EPERM, EROFS) or exists but is not writable is dropped from the description, so
+   that a rootless container runs in the groups delegated to its user and in no others; the
+   description may then end up with no hierarchy at all. */
+int hull_cgroup_create_v2_first (const char *path, bool skip_denied, struct hull_cgroup **out, hull_error_t *err);
 int hull_cgroup_create_v1 (struct hull_cgroup *cg, hull_error_t *err);
 void hull_cgroup_unmake (struct hull_cgroup *cg);
 /* Describe an existing group (no mkdir), e.g. for delete. Hierarchies where it is missing
-   are left out. */
+   are left out, and for an unprivileged caller those where it is not writable (another
+   user's group of the same name). */
 int hull_cgroup_open (const char *path, struct hull_cgroup **out, hull_error_t *err);
 
 /* Move PID into the group in every hierarchy. This is a move from outside: on an idle host
@@ -75,7 +82,8 @@ struct hull_cgroup_join
   size_t n_tasks;
 };
 #define HULL_CGROUP_JOIN_INIT { .clone_fd = -1, .tasks_fds = NULL, .n_tasks = 0 }
-/* Open, with the caller's credentials, the v2 directory (nothing without a v2 hierarchy)... */
+/* Open, with the caller's credentials, the v2 directory (nothing without a v2 hierarchy, or
+   for a container without a cgroup, CG NULL)... */
 int hull_cgroup_join_open_v2 (const struct hull_cgroup *cg, struct hull_cgroup_join *j, hull_error_t *err);
 /* ...and the v1 `tasks` files. Each leaves nothing open when it fails. */
 int hull_cgroup_join_open_v1 (const struct hull_cgroup *cg, struct hull_cgroup_join *j, hull_error_t *err);

@@ -8,9 +8,11 @@
 
 #include "../core/error.h"
 
-/* Returns 0 at once when /proc/self/exe is already on a read-only mount. Otherwise makes a
-   detached read-only bind mount of the binary and re-executes ARGV from it (the environment
-   and every descriptor not close-on-exec carry over): it returns only on failure. */
+/* Returns 0 at once when /proc/self/exe is already on a read-only mount or a sealed memfd,
+   or when the caller is not root and cannot write the binary. Otherwise re-executes ARGV from
+   a read-only view of the binary (a detached read-only bind mount for root, a sealed memfd
+   copy otherwise); the environment and every descriptor not close-on-exec carry over. It
+   returns only on failure. */
 int hull_exe_guard (char *const argv[], hull_error_t *err);
 
 #endif

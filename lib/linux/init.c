@@ -194,6 +194,17 @@ final_env (const struct hull_process *p)
   return env;
 }
 
+/* A user namespace whose gid map an unprivileged runtime wrote itself denies setgroups(2)
+   for good: the process keeps the supplementary groups it had, which is all there is to do
+   when none are asked for (as runc does). */
+static bool
+setgroups_denied (void)
+{
+  char buf[8] = "";
+  cleanup_close int fd = open ("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+  return fd >= 0 && read (fd, buf, sizeof buf - 1) > 0 && strncmp (buf, "deny", 4) == 0;
+}
+
 static int
 switch_user (const struct hull_process *p, hull_error_t *err)
 {
@@ -201,9 +212,12 @@ switch_user (const struct hull_process *p, hull_error_t *err)
   gid_t *gids = xmalloc0 ((u->n_additional_gids + 1) * sizeof *gids);
   for (size_t i = 0; i < u->n_additional_gids; i++)
     gids[i] = u->additional_gids[i];
-  if (setgroups (u->n_additional_gids, gids) < 0)
+  if (setgroups (u->n_additional_gids, gids) < 0 && !(u->n_additional_gids == 0 && setgroups_denied ()))
     {
       free (gids);
+      if (errno == EPERM && setgroups_denied ())
+        return hull_error (err, EPERM, "process.user.additionalGids: setgroups is denied in this user namespace "
+                                       "(a gid map written without newgidmap)");
       return hull_error_sys (err, "process.user.additionalGids");
     }
   free (gids);

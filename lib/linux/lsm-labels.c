@@ -6,7 +6,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "../core/util.h"
@@ -36,12 +38,40 @@ hull_lsm_check (const struct hull_spec *spec, hull_error_t *err)
                        p->apparmor_profile);
   if (p && p->selinux_label && *p->selinux_label && !hull_lsm_selinux_enabled ())
     return hull_error (err, 0, "process.selinuxLabel `%s`: SELinux is not enabled on this host", p->selinux_label);
-  if (mount_label && *mount_label)
-    {
-      if (!hull_lsm_selinux_enabled ())
-        return hull_error (err, 0, "linux.mountLabel `%s`: SELinux is not enabled on this host", mount_label);
-      return hull_error (err, 0, "linux.mountLabel `%s`: not supported yet", mount_label);
-    }
+  if (mount_label && *mount_label && !hull_lsm_selinux_enabled ())
+    return hull_error (err, 0, "linux.mountLabel `%s`: SELinux is not enabled on this host", mount_label);
+  return 0;
+}
+
+const char *
+hull_lsm_mount_context (const char *label, const char *type, char *const *params)
+{
+  static const char *const policy_labelled[] = { "proc", "sysfs", "cgroup", "cgroup2", "mqueue", NULL };
+  static const char *const context_keys[] = { "context", "fscontext", "defcontext", "rootcontext", NULL };
+
+  if (label == NULL || type == NULL)
+    return NULL;
+  for (size_t i = 0; policy_labelled[i]; i++)
+    if (strcmp (type, policy_labelled[i]) == 0)
+      return NULL;
+  for (size_t i = 0; params && params[i]; i++)
+    for (size_t k = 0; context_keys[k]; k++)
+      {
+        size_t n = strlen (context_keys[k]);
+        if (strncmp (params[i], context_keys[k], n) == 0 && params[i][n] == '=')
+          return NULL;
+      }
+  return label;
+}
+
+int
+hull_lsm_label_mount_root (int mfd, const char *label, const char *what, hull_error_t *err)
+{
+  char path[64];
+  /* the mount fd is O_PATH-like: name it through /proc to reach its root's xattrs */
+  snprintf (path, sizeof path, "/proc/self/fd/%d", mfd);
+  if (setxattr (path, "security.selinux", label, strlen (label) + 1, 0) < 0)
+    return hull_error_sys (err, "%s: label with linux.mountLabel `%s`", what, label);
   return 0;
 }
 

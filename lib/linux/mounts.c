@@ -20,6 +20,7 @@
 
 #include "../core/util.h"
 #include "fsutil.h"
+#include "lsm-labels.h"
 #include "mount_options.h"
 
 #define cleanup_mopts __attribute__ ((cleanup (hull_mount_opts_free)))
@@ -49,6 +50,14 @@ apply_propagation (int mfd, const struct hull_mount_opts *o, const char *what, h
   if (o->propagation && setattr (mfd, o->propagation_recursive, 0, 0, o->propagation) < 0)
     return hull_error_sys (err, "%s: set mount propagation", what);
   return 0;
+}
+
+/* linux.mountLabel, or NULL (create refused it unless SELinux is on). */
+static const char *
+mount_label (const struct hull_init_ctx *ctx)
+{
+  const char *l = ctx->spec->linux_ ? ctx->spec->linux_->mount_label : NULL;
+  return l && *l ? l : NULL;
 }
 
 static int
@@ -84,10 +93,11 @@ fs_fail (int fsfd, const char *what, const char *step, hull_error_t *err)
   return hull_error (err, e, "%s: %s", what, step);
 }
 
-/* A new detached filesystem mount: fsopen, fsconfig each parameter, fsmount. */
+/* A new detached filesystem mount: fsopen, fsconfig each parameter (and CONTEXT, the SELinux
+   label of every file in it, unless NULL), fsmount. */
 static int
-new_fs (const char *type, const char *source, char *const *params, uint64_t attrs, const char *what, int *out,
-        hull_error_t *err)
+new_fs (const char *type, const char *source, char *const *params, const char *context, uint64_t attrs,
+        const char *what, int *out, hull_error_t *err)
 {
   cleanup_close int fsfd = fsopen (type, FSOPEN_CLOEXEC);
   int mfd;
@@ -114,6 +124,8 @@ new_fs (const char *type, const char *source, char *const *params, uint64_t attr
           return fs_fail (fsfd, what, step, err);
         }
     }
+  if (context && fsconfig (fsfd, FSCONFIG_SET_STRING, "context", context, 0) < 0)
+    return fs_fail (fsfd, what, "linux.mountLabel as option `context`", err);
   if (fsconfig (fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
     return fs_fail (fsfd, what, "create filesystem", err);
   mfd = fsmount (fsfd, FSMOUNT_CLOEXEC, attrs);
@@ -270,7 +282,10 @@ do_new_fs (const struct hull_init_ctx *ctx, int root_fd, const struct hull_mount
     return hull_error (err, 0, "%s.type: needed for a mount that is not a bind mount", what);
   if (hull_mkpath_in_root (root_fd, m->destination, true, &target, err) < 0)
     return hull_error_wrap (err, "%s", what);
-  if (new_fs (type, m->source, o->fs_params, o->attr_set | o->rattr_set, what, &mfd, err) < 0)
+  const char *label = mount_label (ctx);
+
+  if (new_fs (type, m->source, o->fs_params, hull_lsm_mount_context (label, type, o->fs_params), o->attr_set | o->rattr_set,
+              what, &mfd, err) < 0)
     {
       /* Without its own network namespace (and so without the right to a new sysfs), a
          container gets the host's /sys bound read-only-as-asked instead, as runc does. */
@@ -282,6 +297,8 @@ do_new_fs (const struct hull_init_ctx *ctx, int root_fd, const struct hull_mount
       if (setattr (mfd, true, o->attr_set | o->rattr_set, 0, 0) < 0)
         return hull_error_sys (err, "%s: set mount attributes", what);
     }
+  if (label && strcmp (type, "mqueue") == 0 && hull_lsm_label_mount_root (mfd, label, what, err) < 0)
+    return -1;
   if (attach (mfd, target, what, err) < 0)
     return -1;
   if (o->tmpcopyup && tmpcopyup (target, mfd, what, err) < 0)
@@ -306,7 +323,7 @@ do_cgroup_tree (const struct hull_init_ctx *ctx, int root_fd, const struct hull_
   if (cg == NULL || cg->n_hiers == 0)
     {
       /* No group (rootless without delegation): an empty read-only directory, nothing of the host. */
-      if (new_fs ("tmpfs", "cgroup", tmpfs_params, attrs | MOUNT_ATTR_RDONLY, what, &top, err) < 0)
+      if (new_fs ("tmpfs", "cgroup", tmpfs_params, NULL, attrs | MOUNT_ATTR_RDONLY, what, &top, err) < 0)
         return -1;
       return attach (top, target, what, err);
     }
@@ -316,7 +333,7 @@ do_cgroup_tree (const struct hull_init_ctx *ctx, int root_fd, const struct hull_
         return -1;
       return attach (top, target, what, err);
     }
-  if (new_fs ("tmpfs", "cgroup", tmpfs_params, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, what, &top,
+  if (new_fs ("tmpfs", "cgroup", tmpfs_params, NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, what, &top,
               err) < 0
       || attach (top, target, what, err) < 0)
     return -1;
@@ -439,7 +456,7 @@ propagation_flag (const char *name)
 /* Hide PATH: a read-only empty tmpfs over a directory, /dev/null over anything else. The fd is
    taken with O_NOFOLLOW after a scoped lookup, so a symlink cannot redirect the mask. */
 static int
-mask_path (const char *path, int *empty_dir_fs, hull_error_t *err)
+mask_path (const char *path, const char *label, int *empty_dir_fs, hull_error_t *err)
 {
   cleanup_close int target = -1;
   cleanup_close int mfd = -1;
@@ -459,7 +476,8 @@ mask_path (const char *path, int *empty_dir_fs, hull_error_t *err)
   if (S_ISDIR (st.st_mode))
     {
       static char *const params[] = { "size=0", "mode=0555", NULL };
-      if (*empty_dir_fs < 0 && new_fs ("tmpfs", "tmpfs", params, MOUNT_ATTR_RDONLY, "linux.maskedPaths", empty_dir_fs, err) < 0)
+      if (*empty_dir_fs < 0 && new_fs ("tmpfs", "tmpfs", params, label, MOUNT_ATTR_RDONLY, "linux.maskedPaths",
+                                        empty_dir_fs, err) < 0)
         return -1;
       if (clone_tree (*empty_dir_fs, "", false, "linux.maskedPaths", &mfd, err) < 0)
         return -1;
@@ -498,7 +516,7 @@ hull_mounts_finish (const struct hull_init_ctx *ctx, hull_error_t *err)
   cleanup_close int empty_dir_fs = -1;
 
   for (size_t i = 0; lx && lx->masked_paths && lx->masked_paths[i]; i++)
-    if (mask_path (lx->masked_paths[i], &empty_dir_fs, err) < 0)
+    if (mask_path (lx->masked_paths[i], mount_label (ctx), &empty_dir_fs, err) < 0)
       return -1;
   for (size_t i = 0; lx && lx->readonly_paths && lx->readonly_paths[i]; i++)
     if (readonly_path (lx->readonly_paths[i], err) < 0)

@@ -1,4 +1,5 @@
-/* spawn.c: clone3 into new namespaces, setns into joined ones, user namespace maps. */
+/* spawn.c: clone3 into new namespaces, setns into joined ones, and the moment the user
+   namespace's maps are written (idmap.c). */
 #define _GNU_SOURCE
 #include "spawn.h"
 
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "../core/util.h"
+#include "idmap.h"
 #include "sync.h"
 
 #ifndef CLONE_NEWTIME
@@ -55,6 +57,11 @@ first_child_cgroup_fd (const struct hull_init_ctx *ctx)
 static int
 clone_error (const struct hull_init_ctx *ctx, const char *what, hull_error_t *err)
 {
+  /* How the kernel refuses unprivileged user namespaces: ENOSPC for user.max_user_namespaces
+     at 0, EPERM for Debian's kernel.unprivileged_userns_clone at 0. */
+  if (ctx->new_userns && geteuid () != 0 && (errno == EPERM || errno == ENOSPC || errno == EUSERS))
+    return hull_error_sys (err, "clone %s in a new user namespace: does this host let unprivileged users create "
+                                "them? (sysctls user.max_user_namespaces, kernel.unprivileged_userns_clone)", what);
   if (first_child_cgroup_fd (ctx) >= 0)
     return hull_error_sys (err, "clone %s into cgroup `%s`", what, ctx->cgroup->path);
   return hull_error_sys (err, "clone %s", what);
@@ -135,29 +142,6 @@ new_time_ns_for_children (const struct hull_linux *lx, hull_error_t *err)
   if (unshare (CLONE_NEWTIME) < 0)
     return hull_error_sys (err, "create the time namespace");
   return write_time_offsets (lx, err);
-}
-
-static int
-write_map (pid_t pid, const char *file, const struct hull_idmap *m, size_t n, hull_error_t *err)
-{
-  char path[64];
-  cleanup_free char *buf = xmalloc0 (n * 40 + 1);
-  size_t len = 0;
-  for (size_t i = 0; i < n; i++)
-    len += sprintf (buf + len, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
-  snprintf (path, sizeof path, "/proc/%d/%s", (int) pid, file);
-  if (hull_write_file_at (AT_FDCWD, path, buf, len, err) < 0)
-    return hull_error_wrap (err, "linux.%s", strcmp (file, "uid_map") == 0 ? "uidMappings" : "gidMappings");
-  return 0;
-}
-
-static int
-write_id_maps (const struct hull_spec *spec, pid_t pid, hull_error_t *err)
-{
-  const struct hull_linux *lx = spec->linux_;
-  if (write_map (pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings, err) < 0)
-    return -1;
-  return write_map (pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings, err);
 }
 
 /* First thing in the runtime's child: drop the runtime's descriptors, among them its copy of
@@ -260,7 +244,7 @@ spawn_two_stage (struct hull_init_ctx *ctx, const struct ns_plan *plan, int pare
         break;
       if (type == HULL_SYNC_USERNS)
         {
-          if (write_id_maps (ctx->spec, s1, err) < 0 || hull_sync_send (parent_sync, HULL_SYNC_GO, 0, NULL, err) < 0)
+          if (hull_idmap_write (s1, ctx->spec->linux_, err) < 0 || hull_sync_send (parent_sync, HULL_SYNC_GO, 0, NULL, err) < 0)
             break;
           continue;
         }
@@ -340,7 +324,7 @@ spawn_direct (struct hull_init_ctx *ctx, const struct ns_plan *plan, int parent_
   if (own_time >= 0 && setns (own_time, CLONE_NEWTIME) < 0 && ret == 0)
     ret = hull_error_sys (err, "return to the runtime's time namespace");
   if (ret == 0 && (flags & CLONE_NEWUSER))
-    ret = write_id_maps (spec, pid, err);
+    ret = hull_idmap_write (pid, spec->linux_, err);
   if (ret < 0 && pid > 0)
     {
       kill (pid, SIGKILL);

@@ -5,15 +5,29 @@
 
 #include "../linux/lsm-labels.h"
 
+#include <errno.h>
 #include <sched.h>
 #include <string.h>
+#include <unistd.h>
+
+/* An unprivileged caller can make namespaces only under a user namespace of its own, or in
+   one it joins. */
+static int
+check_rootless (const struct hull_spec *spec, hull_error_t *err)
+{
+  if (geteuid () == 0 || hull_spec_namespace (spec, CLONE_NEWUSER) != NULL)
+    return 0;
+  return hull_error (err, 0, "linux.namespaces: running as uid %u needs a user namespace (a `user` entry "
+                                 "with uidMappings and gidMappings; see `hull-runtime spec --rootless`)",
+                     (unsigned) geteuid ());
+}
 
 int
 hull_check_spec (const struct hull_spec *spec, const char *console_socket, bool need_process, hull_error_t *err)
 {
   const struct hull_linux *lx = spec->linux_;
 
-  if (hull_spec_validate_linux (spec, err) < 0 || hull_lsm_check (spec, err) < 0)
+  if (hull_spec_validate_linux (spec, err) < 0 || hull_lsm_check (spec, err) < 0 || check_rootless (spec, err) < 0)
     return -1;
   if (spec->process == NULL && need_process)
     return hull_error (err, 0, "config.json: process: required to run a container");

@@ -46,6 +46,7 @@ struct creation
   pid_t pid;
   unsigned long long start_time;
   bool run;            /* `run` rather than `create` */
+  bool rootless;       /* run by an unprivileged user */
 };
 
 static void
@@ -55,6 +56,7 @@ creation_init (struct creation *c, const struct hull_create_opts *o)
   c->o = o;
   c->root_fd = c->dir_fd = c->fifo_fd = c->start_fd = c->sync[0] = c->sync[1] = -1;
   c->cg_join = (struct hull_cgroup_join) HULL_CGROUP_JOIN_INIT;
+  c->rootless = geteuid () != 0;
 }
 
 static void
@@ -310,12 +312,32 @@ write_pid_file (const char *path, pid_t pid, hull_error_t *err)
   return 0;
 }
 
+/* The v2 group first, for the init to be cloned into; the v1 groups are made while the init
+   builds its network namespace, and sent to it with the first GO (cgroups-join.c). Rootless,
+   only the groups delegated to the caller are used, all made before the init exists (it must
+   know which hierarchies it joins); with none, the container runs without a cgroup. */
+static int
+make_cgroup (struct creation *c, hull_error_t *err)
+{
+  cleanup_free char *path = NULL;
+
+  if (hull_cgroup_resolve_path (c->spec->linux_ ? c->spec->linux_->cgroups_path : NULL, c->o->id, &path, err) < 0
+      || hull_cgroup_create_v2_first (path, c->rootless, &c->cg, err) < 0
+      || (c->rootless && hull_cgroup_create_v1 (c->cg, err) < 0))
+    return hull_error_wrap (err, "linux.cgroupsPath");
+  if (c->cg->n_hiers > 0)
+    return 0;
+  if (c->o->log)
+    hull_debug (c->o->log, "rootless: no cgroup hierarchy is delegated for `%s`; running without a cgroup", path);
+  hull_cgroup_free (c->cg);
+  c->cg = NULL;
+  return 0;
+}
+
 /* The part of create shared with run: up to an init that waits for start. */
 static int
 build (struct creation *c, bool with_fifo, hull_error_t *err)
 {
-  cleanup_free char *cg_path = NULL;
-
   if (load_and_check (c, err) < 0)
     return -1;
   if (hull_state_root_open (c->o->root, &c->root_fd, err) < 0)
@@ -326,16 +348,13 @@ build (struct creation *c, bool with_fifo, hull_error_t *err)
   if (hull_state_dir_create (c->root_fd, c->o->id, &c->dir_fd, err) < 0)
     return -1;
   c->dir_made = true;
-  /* The v2 group first, for the init to be cloned into; the v1 groups are made while the
-     init builds its network namespace, and sent to it with the first GO (cgroups-join.c). */
-  if (hull_cgroup_resolve_path (c->spec->linux_ ? c->spec->linux_->cgroups_path : NULL, c->o->id, &cg_path, err) < 0
-      || hull_cgroup_create_v2_first (cg_path, &c->cg, err) < 0)
-    return hull_error_wrap (err, "linux.cgroupsPath");
+  if (make_cgroup (c, err) < 0)
+    return -1;
   if (with_fifo && make_start_channel (c, err) < 0)
     return -1;
   if (spawn_init (c, with_fifo, err) < 0)
     return -1;
-  if (hull_cgroup_create_v1 (c->cg, err) < 0)
+  if (!c->rootless && hull_cgroup_create_v1 (c->cg, err) < 0)
     return hull_error_wrap (err, "linux.cgroupsPath");
   if (hull_cgroup_join_open_v1 (c->cg, &c->cg_join, err) < 0)
     return -1;

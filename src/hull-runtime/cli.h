@@ -19,6 +19,7 @@ struct cli_command
   const char *usage;   /* arguments, after the command name */
   const char *summary;
   bool enters_container; /* puts a process of this binary into a container (exe-guard.h) */
+  bool stateless;        /* needs no state directory (--root) */
 };
 
 extern const struct cli_command cli_commands[];

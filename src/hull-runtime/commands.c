@@ -402,7 +402,7 @@ const struct cli_command cli_commands[] = {
   { "kill", cmd_kill, "[--all] ID [SIGNAL]", "send a signal (default SIGTERM) to a container's process" },
   { "delete", cmd_delete, "[--force] ID", "delete a stopped container (--force: kill it first)" },
   { "list", cmd_list, "[--format table|json] [--quiet]", "list containers" },
-  { "spec", cmd_spec, "[--rootless] [--bundle DIR]", "write a default config.json into the bundle" },
-  { "features", cmd_features, "", "print the features this runtime implements, as JSON" },
+  { "spec", cmd_spec, "[--rootless] [--bundle DIR]", "write a default config.json into the bundle", false, true },
+  { "features", cmd_features, "", "print the features this runtime implements, as JSON", false, true },
   { NULL, NULL, NULL, NULL },
 };

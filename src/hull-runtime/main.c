@@ -52,13 +52,17 @@ usage (FILE *out)
   fprintf (out, "\n'hull-runtime COMMAND --help' shows a command's options. See hull-runtime(8).\n");
 }
 
+/* /run/hull-runtime for root; $XDG_RUNTIME_DIR/hull-runtime for anyone else, or NULL when
+   that is not set (an unprivileged user has no place of its own under /run). */
 static const char *
 default_root (void)
 {
   const char *xdg = getenv ("XDG_RUNTIME_DIR");
   static char buf[4096];
-  if (geteuid () == 0 || xdg == NULL || *xdg == '\0')
+  if (geteuid () == 0)
     return "/run/hull-runtime";
+  if (xdg == NULL || *xdg == '\0')
+    return NULL;
   snprintf (buf, sizeof buf, "%s/hull-runtime", xdg);
   return buf;
 }
@@ -163,6 +167,9 @@ main (int argc, char **argv)
         argv += optind;
         argc -= optind;
         optind = 0; /* reset getopt for the command's own options */
+        if (g.root == NULL && !cmd->stateless)
+          return cli_fail (&g, "no state directory: as uid %u, set XDG_RUNTIME_DIR or pass --root DIR",
+                           (unsigned) geteuid ());
         return cmd->run (&g, argc, argv);
       }
   cli_fail (&g, "unknown command `%s`", argv[optind]);

@@ -46,6 +46,18 @@ selinux_on() { [ -e /sys/fs/selinux/enforce ]; }
   assert_output_contains "$label"
 }
 
+@test "lsm: the SELinux mount label is on the container's tmpfs and devpts, not on /proc" {
+  selinux_on || skip "SELinux is off on this host (its kernel has no SELinux)"
+  label=$(stat -c %C /dev/shm 2>/dev/null) || skip "cannot read the host's file labels"
+  update_config '.linux.mountLabel = $l' --arg l "$label"
+  set_args 'stat -c "%n %C" /dev /dev/shm /dev/pts /dev/mqueue; ls -Zd /proc'
+  run run_fg
+  assert_success
+  for d in /dev /dev/shm /dev/pts /dev/mqueue; do
+    grep -q "^$d $label\$" <<<"$output" || fail "$d is not labelled $label: $output"
+  done
+}
+
 @test "lsm: empty labels ask for nothing and run" {
   update_config '.process.apparmorProfile = "" | .process.selinuxLabel = ""'
   set_args 'echo ran'

@@ -17,6 +17,8 @@
 #include "core/error.h"
 #include "core/util.h"
 #include "linux/fsutil.h"
+#include "linux/idmap.h"
+#include "linux/lsm-labels.h"
 #include "linux/mount_options.h"
 #include "linux/seccomp-filter.h"
 #include "linux/sync.h"
@@ -323,9 +325,47 @@ test_seccomp_cache (void)
   hull_error_free (&err);
 }
 
+static void
+test_mount_context (void)
+{
+  static const char *l = "system_u:object_r:container_file_t:s0:c1,c2";
+  char *none[] = { NULL };
+  char *own[] = { "mode=755", "rootcontext=system_u:object_r:tmp_t:s0", NULL };
+  char *near[] = { "contexts=1", NULL };
+
+  T_OK (hull_lsm_mount_context (l, "tmpfs", none) == l, "mount label: tmpfs gets it");
+  T_OK (hull_lsm_mount_context (l, "devpts", NULL) == l, "mount label: devpts gets it");
+  T_OK (hull_lsm_mount_context (NULL, "tmpfs", none) == NULL, "mount label: none asked, none given");
+  T_OK (hull_lsm_mount_context (l, "proc", none) == NULL && hull_lsm_mount_context (l, "sysfs", none) == NULL
+            && hull_lsm_mount_context (l, "cgroup2", none) == NULL && hull_lsm_mount_context (l, "mqueue", none) == NULL,
+        "mount label: not on proc, sysfs, cgroup2, mqueue");
+  T_OK (hull_lsm_mount_context (l, "tmpfs", own) == NULL, "mount label: a mount's own context option wins");
+  T_OK (hull_lsm_mount_context (l, "tmpfs", near) == l, "mount label: only whole option names count");
+}
+
+static void
+test_idmap (void)
+{
+  const struct hull_idmap self = { 0, 1000, 1 }, wide = { 0, 1000, 2 };
+  const struct hull_idmap two[] = { { 0, 1000, 1 }, { 1, 100000, 65536 } };
+  char *text;
+
+  T_OK (hull_idmap_writable_directly (&self, 1, false, 1000, 1000), "idmap: own uid, size 1: direct");
+  T_OK (!hull_idmap_writable_directly (&self, 1, false, 1001, 1000), "idmap: someone else's uid: helper");
+  T_OK (hull_idmap_writable_directly (&self, 1, true, 1001, 1000), "idmap: own gid: direct");
+  T_OK (!hull_idmap_writable_directly (&wide, 1, false, 1000, 1000), "idmap: a range: helper");
+  T_OK (!hull_idmap_writable_directly (two, 2, false, 1000, 1000), "idmap: two lines: helper");
+  T_OK (hull_idmap_writable_directly (two, 2, false, 0, 0), "idmap: root writes anything");
+  text = hull_idmap_format (two, 2);
+  T_OK (strcmp (text, "0 1000 1\n1 100000 65536\n") == 0, "idmap: the /proc format, a line a range");
+  free (text);
+}
+
 int
 main (void)
 {
+  test_mount_context ();
+  test_idmap ();
   test_mount_opts ();
   test_mkpath ();
   test_sync_peer_error ();
