@@ -49,10 +49,11 @@ teardown() {
 }
 
 # as_user CMD...: CMD as the test user, with a clean environment whose XDG_RUNTIME_DIR is the
-# test's. fd 3 (bats') is closed.
+# test's (and the sanitizers' settings of a sanitizer pass). fd 3 (bats') is closed.
 as_user() {
   setpriv --reuid="$RL_UID" --regid="$RL_GID" --init-groups \
-    env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR="$RL_DIR/xdg" HOME="$RL_DIR" "$@" 3>&-
+    env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR="$RL_DIR/xdg" HOME="$RL_DIR" \
+    ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} ${UBSAN_OPTIONS:+UBSAN_OPTIONS="$UBSAN_OPTIONS"} "$@" 3>&-
 }
 
 # urt ARGS...: the runtime as the test user, with the test's --root
@@ -183,7 +184,7 @@ skip_without_newuidmap() {
   run as_user "$RUNTIME" list --quiet
   assert_output_equals "$CID"
   as_user "$RUNTIME" delete --force "$CID"
-  run setpriv --reuid="$RL_UID" --regid="$RL_GID" --init-groups env -i PATH=/usr/bin:/bin "$RUNTIME" list
+  run setpriv --reuid="$RL_UID" --regid="$RL_GID" --init-groups env -u XDG_RUNTIME_DIR "$RUNTIME" list
   assert_failure
   assert_output_contains "XDG_RUNTIME_DIR"
 }
@@ -228,7 +229,7 @@ wait_status_as_user() {
   # As systemd does for a user's session: the user's own process starts inside the delegated
   # group, so that moving within it needs no right outside it.
   sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' sh "$deleg" \
-    setpriv --reuid="$RL_UID" --regid="$RL_GID" --init-groups env -i PATH=/usr/bin:/bin \
+    setpriv --reuid="$RL_UID" --regid="$RL_GID" --init-groups \
     "$RUNTIME" --root "$ROOT" create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>"$RL_DIR/err" 3>&- ||
     fail "create: $(cat "$RL_DIR/err")"
   local pid
