@@ -1,11 +1,15 @@
 /* fuzz_spec.c: libFuzzer target for the config.json parser. Every input goes through
    hull_spec_parse, and what parses goes through hull_spec_validate_linux, and a valid
-   linux.seccomp through the seccomp compiler (libseccomp), and an org.hull.landlock annotation
-   through its parser; each must fail cleanly (an error, no crash, no leak) on anything. */
+   linux.seccomp through the seccomp compiler (libseccomp), linux.resources through the cgroup
+   planner (v1 and v2 both) and the v2 device program builder, and an org.hull.landlock
+   annotation through its parser; each must fail cleanly (an error, no crash, no leak) on
+   anything. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "cgroups/devices-bpf.h"
+#include "cgroups/resources.h"
 #include "core/error.h"
 #include "linux/landlock-rules.h"
 #include "linux/seccomp-filter.h"
@@ -37,6 +41,27 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             abort ();
           hull_seccomp_free (filter);
         }
+      if (err == NULL)
+        for (unsigned v2_mask = 0; v2_mask <= 1; v2_mask++)
+          {
+            struct hull_res_plan plan;
+            if (hull_res_plan (spec->linux_, ~0u, v2_mask ? ~0u : 0, &plan, &err) < 0)
+              {
+                if (err == NULL)
+                  abort ();
+                hull_error_free (&err);
+                continue;
+              }
+            if (plan.n_dev_rules > 0)
+              {
+                struct bpf_insn *insns = calloc (hull_devices_bpf_len (plan.n_dev_rules), sizeof *insns);
+                if (insns == NULL || hull_devices_bpf_build (plan.dev_rules, plan.n_dev_rules, insns)
+                                         > hull_devices_bpf_len (plan.n_dev_rules))
+                  abort ();
+                free (insns);
+              }
+            hull_res_plan_free (&plan);
+          }
       (void) hull_spec_namespace (spec, 0);
       {
         json_t *ll = json_object_get (json_object_get (spec->raw, "annotations"), HULL_LANDLOCK_ANNOTATION);

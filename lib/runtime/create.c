@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../cgroups/cgroups.h"
+#include "../cgroups/resources.h"
 #include "../core/util.h"
 #include "../linux/init.h"
 #include "../linux/spawn.h"
@@ -334,6 +335,23 @@ make_cgroup (struct creation *c, hull_error_t *err)
   return 0;
 }
 
+/* linux.resources, into every hierarchy of the group, before the init (which waits for the
+   first GO) runs anything of the container's. */
+static int
+apply_resources (struct creation *c, hull_error_t *err)
+{
+  const struct hull_linux *lx = c->spec->linux_;
+
+  if (c->cg != NULL)
+    return hull_cgroup_apply_resources (c->cg, lx, err);
+  /* rootless without a delegated group: device rules are moot (no mknod in a user
+     namespace); a limit would be dropped, which is refused */
+  if (hull_res_wanted (lx ? lx->resources : NULL) & ~(unsigned) HULL_RES_DEVICES)
+    return hull_error (err, 0, "linux.resources: no cgroup is delegated to uid %u to apply the limits in",
+                       (unsigned) geteuid ());
+  return 0;
+}
+
 /* The part of create shared with run: up to an init that waits for start. */
 static int
 build (struct creation *c, bool with_fifo, hull_error_t *err)
@@ -356,6 +374,8 @@ build (struct creation *c, bool with_fifo, hull_error_t *err)
     return -1;
   if (!c->rootless && hull_cgroup_create_v1 (c->cg, err) < 0)
     return hull_error_wrap (err, "linux.cgroupsPath");
+  if (apply_resources (c, err) < 0)
+    return -1;
   if (hull_cgroup_join_open_v1 (c->cg, &c->cg_join, err) < 0)
     return -1;
   /* GO carries the init's pid as the host sees it, for the state its hooks are given, and

@@ -160,7 +160,7 @@ check_layout_output() {
 }
 
 @test "cgroups v1: memory, pids and cpu limits are written to the controllers" {
-  is_hull && skip "linux.resources limits are applied by the resource-limits issue #4, not yet"
+
   [ -d /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/pids ] && [ -d /sys/fs/cgroup/cpu ] ||
     skip "needs v1 memory, pids and cpu hierarchies"
   update_config '.linux.resources += {memory: {limit: 67108864}, pids: {limit: 77}, cpu: {shares: 512, quota: 50000, period: 100000}}'
@@ -173,7 +173,7 @@ check_layout_output() {
 }
 
 @test "cgroups: the pids limit is enforced inside the container" {
-  is_hull && skip "linux.resources limits are applied by the resource-limits issue #4, not yet"
+
   [ -d /sys/fs/cgroup/pids ] || grep -qw pids /sys/fs/cgroup/cgroup.controllers 2>/dev/null || skip "no pids controller"
   update_config '.linux.resources.pids = {limit: 5}'
   set_args 'for i in 1 2 3 4 5 6 7 8; do sleep 10 & done; echo all-forked'
@@ -183,11 +183,23 @@ check_layout_output() {
 }
 
 @test "cgroups: a memory limit too small to start fails create or run cleanly" {
-  is_hull && skip "linux.resources limits are applied by the resource-limits issue #4, not yet"
+
   [ -d /sys/fs/cgroup/memory ] || skip "no v1 memory hierarchy"
   update_config '.linux.resources.memory = {limit: 4096}'
   set_args true
   run run_fg
   # either refused up front or the process is killed; teardown checks nothing is left
   [ "$status" -ne 0 ]
+}
+
+@test "cgroups, unified (v2) layout: device rules become an eBPF program; a device no rule allows is refused" {
+  [ -c /dev/fuse ] || skip "no /dev/fuse on the host"
+  update_config '.linux.resources.devices = [{allow: false, access: "rwm"}]'
+  add_mount /dev/hull-fuse bind /dev/fuse bind
+  set_args '(: </dev/null) && echo null-opened; (: </dev/hull-fuse) 2>/dev/null && echo fuse-opened || echo fuse-refused'
+  run in_layout v2 <<<'rt run --bundle "$BUNDLE" "$CID" </dev/null'
+  if is_runc && [[ $output == *memlock* ]]; then skip "runc 1.1 needs to raise RLIMIT_MEMLOCK for its device program, and root here cannot"; fi
+  assert_success
+  assert_output_contains null-opened
+  assert_output_contains fuse-refused
 }

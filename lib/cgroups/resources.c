@@ -1,0 +1,235 @@
+/* resources.c: finding each controller's hierarchy, and writing a resources plan into the
+   container's group (see resources.h). */
+#define _GNU_SOURCE
+#include "resources.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/util.h"
+#include "cgroups-internal.h"
+#include "devices-bpf.h"
+
+static const struct
+{
+  enum hull_res_ctl ctl;
+  const char *v1;    /* v1 controller (hierarchy name), or NULL */
+  const char *v2;    /* v2 controller in cgroup.controllers, "" for none needed, NULL: no v2 */
+  const char *field; /* for errors */
+} controllers[] = {
+  { HULL_RES_MEMORY, "memory", "memory", "memory" },
+  { HULL_RES_PIDS, "pids", "pids", "pids" },
+  { HULL_RES_CPU, "cpu", "cpu", "cpu" },
+  { HULL_RES_CPUSET, "cpuset", "cpuset", "cpu.cpus/mems" },
+  { HULL_RES_IO, "blkio", "io", "blockIO" },
+  { HULL_RES_HUGETLB, "hugetlb", "hugetlb", "hugepageLimits" },
+  { HULL_RES_NET_CLS, "net_cls", NULL, "network.classID" },
+  { HULL_RES_NET_PRIO, "net_prio", NULL, "network.priorities" },
+  { HULL_RES_RDMA, "rdma", "rdma", "rdma" },
+  { HULL_RES_DEVICES, "devices", "", "devices" },
+  { HULL_RES_UNIFIED, NULL, "", "unified" },
+};
+#define N_CONTROLLERS (sizeof controllers / sizeof controllers[0])
+
+static const struct hull_cgroup_hier *
+v1_hier (const struct hull_cgroup *cg, const char *controller)
+{
+  for (size_t i = 0; controller && i < cg->n_hiers; i++)
+    if (!cg->hiers[i].v2 && hull_cgroup_hier_has (&cg->hiers[i], controller))
+      return &cg->hiers[i];
+  return NULL;
+}
+
+static const struct hull_cgroup_hier *
+v2_hier (const struct hull_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n_hiers; i++)
+    if (cg->hiers[i].v2)
+      return &cg->hiers[i];
+  return NULL;
+}
+
+/* Whether the space-separated list in FILE holds WORD. */
+static bool
+listed_in (const char *file, const char *word)
+{
+  cleanup_free char *text = NULL;
+  hull_error_t ignored = NULL;
+  size_t len = strlen (word);
+
+  if (hull_read_file_at (AT_FDCWD, file, &text, NULL, &ignored) < 0)
+    {
+      hull_error_free (&ignored);
+      return false;
+    }
+  for (const char *p = text; *p;)
+    {
+      size_t n = strcspn (p, " \n");
+      if (n == len && strncmp (p, word, n) == 0)
+        return true;
+      p += n;
+      p += strspn (p, " \n");
+    }
+  return false;
+}
+
+/* Which of the WANTED controllers are on v2 (*V2_MASK); one found nowhere is an error. */
+static int
+locate (const struct hull_cgroup *cg, unsigned wanted, unsigned *v2_mask, hull_error_t *err)
+{
+  const struct hull_cgroup_hier *v2 = v2_hier (cg);
+  cleanup_free char *avail = v2 ? xasprintf ("%s/cgroup.controllers", v2->mountpoint) : NULL;
+
+  *v2_mask = 0;
+  for (size_t i = 0; i < N_CONTROLLERS; i++)
+    {
+      if (!(wanted & controllers[i].ctl) || v1_hier (cg, controllers[i].v1))
+        continue;
+      if (v2 && controllers[i].v2 && (controllers[i].v2[0] == '\0' || listed_in (avail, controllers[i].v2)))
+        {
+          *v2_mask |= controllers[i].ctl;
+          continue;
+        }
+      return hull_error (err, 0, "linux.resources.%s: no %s controller in the container's cgroup hierarchies "
+                                 "on this host%s",
+                         controllers[i].field, controllers[i].v1 ? controllers[i].v1 : "cgroup v2",
+                         cg->skip_denied ? " (only delegated ones are used when rootless)" : "");
+    }
+  return 0;
+}
+
+/* The v2 controllers to enable down to the group: those of V2_MASK's settings, and those
+   whose files linux.resources.unified names (the part of a key before its first dot). */
+static int
+enable_v2 (const struct hull_cgroup *cg, unsigned v2_mask, const struct hull_res_plan *plan, hull_error_t *err)
+{
+  const struct hull_cgroup_hier *v2 = v2_hier (cg);
+  cleanup_free char *avail = v2 ? xasprintf ("%s/cgroup.controllers", v2->mountpoint) : NULL;
+  const char **names = xmalloc0 ((N_CONTROLLERS + plan->n + 1) * sizeof *names);
+  char **owned = xmalloc0 ((plan->n + 1) * sizeof *owned);
+  size_t n = 0, n_owned = 0;
+  int ret = 0;
+
+  for (size_t i = 0; i < N_CONTROLLERS; i++)
+    if ((v2_mask & controllers[i].ctl) && controllers[i].v2 && controllers[i].v2[0])
+      names[n++] = controllers[i].v2;
+  for (size_t i = 0; i < plan->n; i++)
+    if (plan->w[i].ctl == HULL_RES_UNIFIED)
+      {
+        char *c = xasprintf ("%.*s", (int) strcspn (plan->w[i].file, "."), plan->w[i].file);
+        if (strcmp (c, "cgroup") != 0 && listed_in (avail, c))
+          names[n++] = owned[n_owned++] = c;
+        else
+          free (c);
+      }
+  if (n > 0)
+    ret = hull_cgroup_enable_controllers (cg, names, err);
+  for (size_t i = 0; i < n_owned; i++)
+    free (owned[i]);
+  free (owned);
+  free (names);
+  return ret;
+}
+
+/* Write VALUE to DIR/FILE; -1 with errno on failure. */
+static int
+write_value (const char *dir, const char *file, const char *value)
+{
+  cleanup_free char *path = xasprintf ("%s/%s", dir, file);
+  cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
+  size_t len = strlen (value);
+  ssize_t w;
+
+  if (fd < 0)
+    return -1;
+  w = write (fd, value, len);
+  if (w < 0)
+    return -1;
+  if ((size_t) w != len)
+    {
+      errno = EIO;
+      return -1;
+    }
+  return 0;
+}
+
+static int
+write_one (const char *dir, const struct hull_res_write *w, hull_error_t *err)
+{
+  if (write_value (dir, w->file, w->value) == 0)
+    return 0;
+  if (errno == ENOENT && w->alt_file && write_value (dir, w->alt_file, w->alt_value ? w->alt_value : w->value) == 0)
+    return 0;
+  if (errno == ENOENT)
+    return hull_error (err, ENOENT, "%s: this kernel has no %s in `%s`", w->field, w->file, dir);
+  return hull_error_sys (err, "%s: write `%s` to %s in `%s`", w->field, w->value, w->file, dir);
+}
+
+static const char *
+dir_for (const struct hull_cgroup *cg, const struct hull_res_write *w)
+{
+  const struct hull_cgroup_hier *h = NULL;
+  if (w->v2)
+    h = v2_hier (cg);
+  else
+    for (size_t i = 0; i < N_CONTROLLERS && h == NULL; i++)
+      if (controllers[i].ctl == w->ctl)
+        h = v1_hier (cg, controllers[i].v1);
+  return h ? h->dir : NULL;
+}
+
+static int
+write_plan (const struct hull_cgroup *cg, const struct hull_res_plan *plan, hull_error_t *err)
+{
+  for (size_t i = 0; i < plan->n; i++)
+    {
+      const struct hull_res_write *w = &plan->w[i];
+      const char *dir = dir_for (cg, w);
+
+      if (dir == NULL)
+        return hull_error (err, 0, "%s: no hierarchy for it", w->field);
+      if (write_one (dir, w, err) == 0)
+        continue;
+      /* v1 keeps memory.limit_in_bytes <= memory.memsw.limit_in_bytes at every step: raising
+         both, memsw must go first. */
+      if (w->memsw_pair && i + 1 < plan->n && ((*err)->errno_ == EINVAL || (*err)->errno_ == EBUSY))
+        {
+          hull_error_free (err);
+          if (write_one (dir, &plan->w[i + 1], err) < 0 || write_one (dir, w, err) < 0)
+            return -1;
+          i++;
+          continue;
+        }
+      return -1;
+    }
+  return 0;
+}
+
+int
+hull_cgroup_apply_resources (const struct hull_cgroup *cg, const struct hull_linux *lx, hull_error_t *err)
+{
+  unsigned wanted = hull_res_wanted (lx ? lx->resources : NULL);
+  struct hull_res_plan plan;
+  unsigned v2_mask;
+  int ret;
+
+  /* Rootless: device nodes cannot be made in a user namespace, and the rules need a
+     privilege the caller has not got; they are left out, as runc does. */
+  if (cg->skip_denied)
+    wanted &= ~(unsigned) HULL_RES_DEVICES;
+  if (wanted == 0)
+    return 0;
+  if (locate (cg, wanted, &v2_mask, err) < 0 || hull_res_plan (lx, wanted, v2_mask, &plan, err) < 0)
+    return -1;
+  ret = enable_v2 (cg, v2_mask & ~(unsigned) HULL_RES_DEVICES, &plan, err);
+  if (ret == 0)
+    ret = write_plan (cg, &plan, err);
+  if (ret == 0 && (v2_mask & HULL_RES_DEVICES) && plan.n_dev_rules > 0)
+    ret = hull_devices_bpf_attach (v2_hier (cg)->dir, plan.dev_rules, plan.n_dev_rules, err);
+  hull_res_plan_free (&plan);
+  return ret;
+}
