@@ -12,6 +12,9 @@
 /* Whether a v1 hierarchy's mount point name lists CONTROLLER ("cpu,cpuacct" has "cpu"). */
 bool hull_cgroup_hier_has (const struct hull_cgroup_hier *h, const char *controller);
 
+/* The v1 freezer.state file of the group, or NULL when no freezer hierarchy holds it. */
+char *hull_cgroup_v1_freezer_file (const struct hull_cgroup *cg);
+
 /* One step of a bounded back-off: sleep *delay_us (at most what is left of budget_us, counted
    in *slept_us), then double *delay_us. Returns false, without sleeping, once the budget is
    spent. */

@@ -187,23 +187,6 @@ kill_via_cgroup_kill (const struct hull_cgroup *cg, hull_error_t *err)
   return 0;
 }
 
-/* The v1 freezer.state file of the group, or NULL when no freezer hierarchy holds it. */
-static char *
-freezer_state_file (const struct hull_cgroup *cg)
-{
-  for (size_t i = 0; i < cg->n_hiers; i++)
-    {
-      char *file;
-      if (cg->hiers[i].v2)
-        continue;
-      file = xasprintf ("%s/freezer.state", cg->hiers[i].dir);
-      if (access (file, F_OK) == 0)
-        return file;
-      free (file);
-    }
-  return NULL;
-}
-
 /* Freeze the group so nothing in it can fork while it is being killed; waits a short while
    for FROZEN but carries on regardless (tasks in uninterruptible sleep can delay it). */
 static int
@@ -302,7 +285,7 @@ hull_cgroup_kill (const struct hull_cgroup *cg, int sig, hull_error_t *err)
             return hull_error_wrap (err, "kill cgroup `%s`", cg->path);
           if (pv.n == 0)
             return 0;
-          state_file = freezer_state_file (cg);
+          state_file = hull_cgroup_v1_freezer_file (cg);
         }
     }
   if (state_file != NULL && freeze (state_file, err) < 0)

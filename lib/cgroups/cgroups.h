@@ -96,6 +96,11 @@ void hull_cgroup_join_close (struct hull_cgroup_join *j);
 int hull_cgroup_pids (const struct hull_cgroup *cg, pid_t **pids, size_t *n, hull_error_t *err);
 /* Send SIG to every process in the group and its sub-groups (cgroup.kill on v2 for SIGKILL). */
 int hull_cgroup_kill (const struct hull_cgroup *cg, int sig, hull_error_t *err);
+/* pause/resume: freeze (or thaw) every process of the group, with the v1 freezer where the
+   group has one, else cgroup.freeze on v2, and wait until the kernel reports it frozen. A
+   group that does not freeze in time is thawed again and an error returned. */
+int hull_cgroup_freeze (const struct hull_cgroup *cg, bool frozen, hull_error_t *err);
+
 /* Remove the group's directories (sub-groups first) in every hierarchy, retrying briefly while
    exiting processes still hold it (EBUSY). Missing directories are not an error. */
 int hull_cgroup_destroy (struct hull_cgroup *cg, hull_error_t *err);

@@ -34,6 +34,9 @@ int hull_container_delete (const char *root, const char *id, bool force, const s
                            hull_error_t *err);
 /* An array of state objects, one per container under ROOT, sorted by ID. */
 int hull_container_list (const char *root, json_t **out, hull_error_t *err);
+/* Freeze a running container's cgroup (status paused), and thaw it again. */
+int hull_container_pause (const char *root, const char *id, hull_error_t *err);
+int hull_container_resume (const char *root, const char *id, hull_error_t *err);
 
 /* Signal names ("TERM", "SIGTERM", "15") to numbers; -1 when unknown. */
 int hull_signal_parse (const char *s);

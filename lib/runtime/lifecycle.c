@@ -183,7 +183,7 @@ hull_container_kill (const char *root, const char *id, int sig, bool all, hull_e
   if (open_container (root, id, false, &root_fd, &dir_fd, &st, err) < 0)
     return -1;
   status = hull_state_status (dir_fd, st);
-  if (status != HULL_STATUS_CREATED && status != HULL_STATUS_RUNNING)
+  if (status != HULL_STATUS_CREATED && status != HULL_STATUS_RUNNING && status != HULL_STATUS_PAUSED)
     return hull_error (err, 0, "container `%s` is %s: cannot send it a signal", id, hull_status_name (status));
   if (all && st->cgroup_path)
     {
@@ -208,6 +208,70 @@ wait_gone (const struct hull_state *st)
   while (poll (&p, 1, 10000) < 0 && errno == EINTR)
     ;
   close (fd);
+}
+
+/* A paused container's processes die only once thawed (the v1 freezer holds even SIGKILL):
+   kill the whole group, then thaw it. */
+static int
+kill_paused (const struct hull_state *st, hull_error_t *err)
+{
+  cleanup_cgroup struct hull_cgroup *cg = NULL;
+
+  if (st->cgroup_path == NULL)
+    return 0;
+  if (hull_cgroup_open (st->cgroup_path, &cg, err) < 0 || hull_cgroup_kill (cg, SIGKILL, err) < 0
+      || hull_cgroup_freeze (cg, false, err) < 0)
+    return hull_error_wrap (err, "delete container `%s`", st->id);
+  wait_gone (st);
+  return 0;
+}
+
+/* pause (PAUSE) or resume: freeze or thaw the container's cgroup, and mark the state. */
+static int
+set_paused (const char *root, const char *id, bool pause, hull_error_t *err)
+{
+  cleanup_close int root_fd = -1;
+  cleanup_close int dir_fd = -1;
+  cleanup_state struct hull_state *st = NULL;
+  cleanup_cgroup struct hull_cgroup *cg = NULL;
+  enum hull_status status, want = pause ? HULL_STATUS_RUNNING : HULL_STATUS_PAUSED;
+
+  if (open_container (root, id, true, &root_fd, &dir_fd, &st, err) < 0)
+    return -1;
+  status = hull_state_status (dir_fd, st);
+  if (status != want)
+    return hull_error (err, 0, "container `%s` is %s, not %s: cannot %s it", id, hull_status_name (status),
+                       hull_status_name (want), pause ? "pause" : "resume");
+  if (st->cgroup_path == NULL)
+    return hull_error (err, 0, "container `%s` has no cgroup to freeze", id);
+  if (hull_cgroup_open (st->cgroup_path, &cg, err) < 0 || hull_cgroup_freeze (cg, pause, err) < 0)
+    return hull_error_wrap (err, "%s container `%s`", pause ? "pause" : "resume", id);
+  if (!pause)
+    {
+      if (unlinkat (dir_fd, HULL_PAUSED_MARK, 0) < 0 && errno != ENOENT)
+        return hull_error_sys (err, "resume container `%s`: remove the paused mark", id);
+      return 0;
+    }
+  if (hull_write_file_atomic_at (dir_fd, HULL_PAUSED_MARK, "", 0, 0600, err) < 0)
+    {
+      hull_error_t ignored = NULL;
+      hull_cgroup_freeze (cg, false, &ignored);
+      hull_error_free (&ignored);
+      return hull_error_wrap (err, "pause container `%s`", id);
+    }
+  return 0;
+}
+
+int
+hull_container_pause (const char *root, const char *id, hull_error_t *err)
+{
+  return set_paused (root, id, true, err);
+}
+
+int
+hull_container_resume (const char *root, const char *id, hull_error_t *err)
+{
+  return set_paused (root, id, false, err);
 }
 
 /* Remove the container that ST describes (its directory locked by the caller). */
@@ -252,8 +316,10 @@ hull_container_delete (const char *root, const char *id, bool force, const struc
       return hull_state_dir_remove (root_fd, id, err);
     }
   status = hull_state_status (dir_fd, st);
-  if (status == HULL_STATUS_RUNNING && !force)
-    return hull_error (err, 0, "container `%s` is running: stop it first or use --force", id);
+  if ((status == HULL_STATUS_RUNNING || status == HULL_STATUS_PAUSED) && !force)
+    return hull_error (err, 0, "container `%s` is %s: stop it first or use --force", id, hull_status_name (status));
+  if (status == HULL_STATUS_PAUSED && kill_paused (st, err) < 0)
+    return -1;
   if (status == HULL_STATUS_RUNNING || status == HULL_STATUS_CREATED)
     {
       if (signal_init (st, SIGKILL, err) < 0)

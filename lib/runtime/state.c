@@ -15,7 +15,7 @@
 
 
 
-static const char *status_names[] = { "creating", "created", "running", "stopped" };
+static const char *status_names[] = { "creating", "created", "running", "stopped", "paused" };
 
 const char *
 hull_status_name (enum hull_status s)
@@ -287,6 +287,8 @@ hull_state_status (int dir_fd, const struct hull_state *st)
     return HULL_STATUS_STOPPED;
   if (faccessat (dir_fd, HULL_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return HULL_STATUS_CREATED;
+  if (faccessat (dir_fd, HULL_PAUSED_MARK, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    return HULL_STATUS_PAUSED;
   return HULL_STATUS_RUNNING;
 }
 

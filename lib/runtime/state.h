@@ -18,6 +18,7 @@
 #define HULL_OCI_VERSION "1.2.0"
 #define HULL_EXEC_FIFO "exec.fifo"
 #define HULL_START_SOCKET "start.sock" /* `start` hears from the init here */
+#define HULL_PAUSED_MARK "paused"      /* present while `pause` holds the cgroup frozen */
 /* In the state root: compiled seccomp programs (lib/linux/seccomp-cache.c). */
 #define HULL_SECCOMP_CACHE_DIR "@seccomp-cache"
 
@@ -26,7 +27,8 @@ enum hull_status
   HULL_STATUS_CREATING,
   HULL_STATUS_CREATED,
   HULL_STATUS_RUNNING,
-  HULL_STATUS_STOPPED
+  HULL_STATUS_STOPPED,
+  HULL_STATUS_PAUSED    /* running, its cgroup frozen by `pause` (runc's status of that name) */
 };
 
 struct hull_state

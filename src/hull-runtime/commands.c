@@ -186,6 +186,32 @@ cmd_start (struct cli_globals *g, int argc, char **argv)
   return 0;
 }
 
+static int
+cmd_pause (struct cli_globals *g, int argc, char **argv)
+{
+  hull_error_t err = NULL;
+  int code;
+  const char *id = simple_id (g, "pause", argc, argv, &code);
+  if (id == NULL)
+    return code;
+  if (hull_container_pause (g->root, id, &err) < 0)
+    return fail_err (g, &err);
+  return 0;
+}
+
+static int
+cmd_resume (struct cli_globals *g, int argc, char **argv)
+{
+  hull_error_t err = NULL;
+  int code;
+  const char *id = simple_id (g, "resume", argc, argv, &code);
+  if (id == NULL)
+    return code;
+  if (hull_container_resume (g->root, id, &err) < 0)
+    return fail_err (g, &err);
+  return 0;
+}
+
 static void
 print_json (json_t *o)
 {
@@ -401,6 +427,8 @@ const struct cli_command cli_commands[] = {
   { "state", cmd_state, "ID", "print the state of a container as OCI state JSON" },
   { "kill", cmd_kill, "[--all] ID [SIGNAL]", "send a signal (default SIGTERM) to a container's process" },
   { "delete", cmd_delete, "[--force] ID", "delete a stopped container (--force: kill it first)" },
+  { "pause", cmd_pause, "ID", "freeze every process of a running container (status paused)" },
+  { "resume", cmd_resume, "ID", "thaw a paused container" },
   { "list", cmd_list, "[--format table|json] [--quiet]", "list containers" },
   { "spec", cmd_spec, "[--rootless] [--bundle DIR]", "write a default config.json into the bundle", false, true },
   { "features", cmd_features, "", "print the features this runtime implements, as JSON", false, true },

@@ -203,3 +203,20 @@ check_layout_output() {
   assert_output_contains null-opened
   assert_output_contains fuse-refused
 }
+
+@test "cgroups, unified (v2) layout: pause and resume freeze through cgroup.freeze" {
+  run in_layout v2 <<<'
+    rt create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null && rt start "$CID" && rt pause "$CID"
+    echo "status $(rt state "$CID" | jq -r .status)"
+    grep frozen "/sys/fs/cgroup$CGPATH/cgroup.events"
+    rt resume "$CID"
+    echo "status $(rt state "$CID" | jq -r .status)"
+    grep frozen "/sys/fs/cgroup$CGPATH/cgroup.events"
+    rt delete --force "$CID"'
+  if is_runc && [[ $output == *memlock* ]]; then skip "runc 1.1 needs to raise RLIMIT_MEMLOCK for its device program, and root here cannot"; fi
+  assert_success
+  assert_output_contains "status paused"
+  assert_output_contains "frozen 1"
+  assert_output_contains "status running"
+  assert_output_contains "frozen 0"
+}
