@@ -65,41 +65,30 @@ set_and_wait (const char *control, const char *cmd, const char *report, const ch
   return hull_error (err, EBUSY, "`%s` did not report %s in %ld ms", report, done, FREEZE_WAIT_US / 1000);
 }
 
-static const struct hull_cgroup_hier *
-v2_hier (const struct hull_cgroup *cg)
-{
-  for (size_t i = 0; i < cg->n_hiers; i++)
-    if (cg->hiers[i].v2)
-      return &cg->hiers[i];
-  return NULL;
-}
-
 int
 hull_cgroup_freeze (const struct hull_cgroup *cg, bool frozen, hull_error_t *err)
 {
-  cleanup_free char *v1 = hull_cgroup_v1_freezer_file (cg);
-  cleanup_free char *control = NULL;
-  cleanup_free char *events = NULL;
-  const struct hull_cgroup_hier *v2;
+  cleanup_free char *control = hull_cgroup_v1_freezer_file (cg);
+  cleanup_free char *report = NULL;
+  const struct hull_cgroup_hier *v2 = hull_cgroup_v2_hier (cg);
+  const char *cmd[2] = { "THAWED", "FROZEN" }, *done[2] = { "THAWED", "FROZEN" };
   hull_error_t ignored = NULL;
 
-  if (v1)
+  if (control)
+    report = xstrdup (control);
+  else if (v2)
     {
-      if (set_and_wait (v1, frozen ? "FROZEN" : "THAWED", v1, frozen ? "FROZEN" : "THAWED", err) == 0)
-        return 0;
-      if (frozen)
-        set_and_wait (v1, "THAWED", v1, "THAWED", &ignored);
-      hull_error_free (&ignored);
-      return hull_error_wrap (err, "%s cgroup `%s`", frozen ? "freeze" : "thaw", cg->path);
+      control = xasprintf ("%s/cgroup.freeze", v2->dir);
+      report = xasprintf ("%s/cgroup.events", v2->dir);
+      cmd[0] = "0", cmd[1] = "1", done[0] = "frozen 0", done[1] = "frozen 1";
     }
-  if ((v2 = v2_hier (cg)) == NULL)
+  else
     return hull_error (err, 0, "cgroup `%s`: no freezer (neither a v1 freezer hierarchy nor cgroup v2)", cg->path);
-  control = xasprintf ("%s/cgroup.freeze", v2->dir);
-  events = xasprintf ("%s/cgroup.events", v2->dir);
-  if (set_and_wait (control, frozen ? "1" : "0", events, frozen ? "frozen 1" : "frozen 0", err) == 0)
+  if (set_and_wait (control, cmd[frozen], report, done[frozen], err) == 0)
     return 0;
+  /* a group half frozen would hang its processes: thaw it again */
   if (frozen)
-    set_and_wait (control, "0", events, "frozen 0", &ignored);
+    set_and_wait (control, cmd[0], report, done[0], &ignored);
   hull_error_free (&ignored);
   return hull_error_wrap (err, "%s cgroup `%s`", frozen ? "freeze" : "thaw", cg->path);
 }

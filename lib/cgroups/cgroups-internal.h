@@ -4,6 +4,7 @@
 #define HULL_CGROUPS_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "cgroups.h"
 
@@ -11,6 +12,12 @@
 
 /* Whether a v1 hierarchy's mount point name lists CONTROLLER ("cpu,cpuacct" has "cpu"). */
 bool hull_cgroup_hier_has (const struct hull_cgroup_hier *h, const char *controller);
+
+/* The group's cgroup2 hierarchy, or NULL. */
+const struct hull_cgroup_hier *hull_cgroup_v2_hier (const struct hull_cgroup *cg);
+
+/* Whether the space- or newline-separated LIST holds the LEN bytes of WORD. */
+bool hull_cgroup_word_in (const char *list, const char *word, size_t len);
 
 /* The v1 freezer.state file of the group, or NULL when no freezer hierarchy holds it. */
 char *hull_cgroup_v1_freezer_file (const struct hull_cgroup *cg);

@@ -13,9 +13,8 @@
 #include "../core/util.h"
 #include "cgroups-internal.h"
 
-/* Whether the space-separated LIST holds WORD. */
-static bool
-word_in (const char *list, const char *word, size_t len)
+bool
+hull_cgroup_word_in (const char *list, const char *word, size_t len)
 {
   for (const char *p = list; *p;)
     {
@@ -26,6 +25,15 @@ word_in (const char *list, const char *word, size_t len)
       p += strspn (p, " \n");
     }
   return false;
+}
+
+const struct hull_cgroup_hier *
+hull_cgroup_v2_hier (const struct hull_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n_hiers; i++)
+    if (cg->hiers[i].v2)
+      return &cg->hiers[i];
+  return NULL;
 }
 
 /* The controllers to enable: WANTED checked against what the root offers (AVAIL), or AVAIL. */
@@ -46,7 +54,7 @@ pick_controllers (const char *avail, const char *const *wanted, const char *root
   s = *out = xmalloc0 (len + 1);
   for (const char *const *w = wanted; *w; w++)
     {
-      if (!word_in (avail, *w, strlen (*w)))
+      if (!hull_cgroup_word_in (avail, *w, strlen (*w)))
         return hull_error (err, 0, "cgroup controller `%s` is not available in `%s`", *w, root);
       s = stpcpy (stpcpy (s, s == *out ? "" : " "), *w);
     }
@@ -67,7 +75,7 @@ enable_at (const char *dir, const char *want, hull_error_t *err)
   for (const char *p = want; *p;)
     {
       size_t n = strcspn (p, " ");
-      if (n > 0 && !word_in (have, p, n))
+      if (n > 0 && !hull_cgroup_word_in (have, p, n))
         c += sprintf (c, "%s+%.*s", c == cmd ? "" : " ", (int) n, p);
       p += n;
       p += strspn (p, " ");

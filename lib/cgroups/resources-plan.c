@@ -57,24 +57,24 @@ get_int (json_t *o, const char *key, json_int_t *v)
   return true;
 }
 
+/* V clamped to LO..HI, mapped linearly onto 1..10000 (v2's weight range). */
+static unsigned long long
+to_v2_weight (unsigned long long v, unsigned long long lo, unsigned long long hi)
+{
+  v = v < lo ? lo : v > hi ? hi : v;
+  return 1 + ((v - lo) * 9999) / (hi - lo);
+}
+
 unsigned long long
 hull_res_cpu_weight (unsigned long long shares)
 {
-  if (shares < 2)
-    shares = 2;
-  if (shares > 262144)
-    shares = 262144;
-  return 1 + ((shares - 2) * 9999) / 262142;
+  return to_v2_weight (shares, 2, 262144);
 }
 
 unsigned long long
 hull_res_io_weight (unsigned long long weight)
 {
-  if (weight < 10)
-    weight = 10;
-  if (weight > 1000)
-    weight = 1000;
-  return 1 + ((weight - 10) * 9999) / 990;
+  return to_v2_weight (weight, 10, 1000);
 }
 
 /* -1 (or below) is "no limit": "-1" in v1 files, "max" in v2 ones. */

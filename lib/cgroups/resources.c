@@ -44,44 +44,26 @@ v1_hier (const struct hull_cgroup *cg, const char *controller)
   return NULL;
 }
 
-static const struct hull_cgroup_hier *
-v2_hier (const struct hull_cgroup *cg)
-{
-  for (size_t i = 0; i < cg->n_hiers; i++)
-    if (cg->hiers[i].v2)
-      return &cg->hiers[i];
-  return NULL;
-}
-
 /* Whether the space-separated list in FILE holds WORD. */
 static bool
 listed_in (const char *file, const char *word)
 {
   cleanup_free char *text = NULL;
   hull_error_t ignored = NULL;
-  size_t len = strlen (word);
 
   if (hull_read_file_at (AT_FDCWD, file, &text, NULL, &ignored) < 0)
     {
       hull_error_free (&ignored);
       return false;
     }
-  for (const char *p = text; *p;)
-    {
-      size_t n = strcspn (p, " \n");
-      if (n == len && strncmp (p, word, n) == 0)
-        return true;
-      p += n;
-      p += strspn (p, " \n");
-    }
-  return false;
+  return hull_cgroup_word_in (text, word, strlen (word));
 }
 
 /* Which of the WANTED controllers are on v2 (*V2_MASK); one found nowhere is an error. */
 static int
 locate (const struct hull_cgroup *cg, unsigned wanted, unsigned *v2_mask, hull_error_t *err)
 {
-  const struct hull_cgroup_hier *v2 = v2_hier (cg);
+  const struct hull_cgroup_hier *v2 = hull_cgroup_v2_hier (cg);
   cleanup_free char *avail = v2 ? xasprintf ("%s/cgroup.controllers", v2->mountpoint) : NULL;
 
   *v2_mask = 0;
@@ -107,7 +89,7 @@ locate (const struct hull_cgroup *cg, unsigned wanted, unsigned *v2_mask, hull_e
 static int
 enable_v2 (const struct hull_cgroup *cg, unsigned v2_mask, const struct hull_res_plan *plan, hull_error_t *err)
 {
-  const struct hull_cgroup_hier *v2 = v2_hier (cg);
+  const struct hull_cgroup_hier *v2 = hull_cgroup_v2_hier (cg);
   cleanup_free char *avail = v2 ? xasprintf ("%s/cgroup.controllers", v2->mountpoint) : NULL;
   const char **names = xmalloc0 ((N_CONTROLLERS + plan->n + 1) * sizeof *names);
   char **owned = xmalloc0 ((plan->n + 1) * sizeof *owned);
@@ -174,7 +156,7 @@ dir_for (const struct hull_cgroup *cg, const struct hull_res_write *w)
 {
   const struct hull_cgroup_hier *h = NULL;
   if (w->v2)
-    h = v2_hier (cg);
+    h = hull_cgroup_v2_hier (cg);
   else
     for (size_t i = 0; i < N_CONTROLLERS && h == NULL; i++)
       if (controllers[i].ctl == w->ctl)
@@ -229,7 +211,7 @@ hull_cgroup_apply_resources (const struct hull_cgroup *cg, const struct hull_lin
   if (ret == 0)
     ret = write_plan (cg, &plan, err);
   if (ret == 0 && (v2_mask & HULL_RES_DEVICES) && plan.n_dev_rules > 0)
-    ret = hull_devices_bpf_attach (v2_hier (cg)->dir, plan.dev_rules, plan.n_dev_rules, err);
+    ret = hull_devices_bpf_attach (hull_cgroup_v2_hier (cg)->dir, plan.dev_rules, plan.n_dev_rules, err);
   hull_res_plan_free (&plan);
   return ret;
 }

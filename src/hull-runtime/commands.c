@@ -186,30 +186,31 @@ cmd_start (struct cli_globals *g, int argc, char **argv)
   return 0;
 }
 
+/* A command of ID alone that acts on the container through FN. */
 static int
-cmd_pause (struct cli_globals *g, int argc, char **argv)
+id_command (struct cli_globals *g, const char *name, int argc, char **argv,
+            int (*fn) (const char *root, const char *id, hull_error_t *err))
 {
   hull_error_t err = NULL;
   int code;
-  const char *id = simple_id (g, "pause", argc, argv, &code);
+  const char *id = simple_id (g, name, argc, argv, &code);
   if (id == NULL)
     return code;
-  if (hull_container_pause (g->root, id, &err) < 0)
+  if (fn (g->root, id, &err) < 0)
     return fail_err (g, &err);
   return 0;
 }
 
 static int
+cmd_pause (struct cli_globals *g, int argc, char **argv)
+{
+  return id_command (g, "pause", argc, argv, hull_container_pause);
+}
+
+static int
 cmd_resume (struct cli_globals *g, int argc, char **argv)
 {
-  hull_error_t err = NULL;
-  int code;
-  const char *id = simple_id (g, "resume", argc, argv, &code);
-  if (id == NULL)
-    return code;
-  if (hull_container_resume (g->root, id, &err) < 0)
-    return fail_err (g, &err);
-  return 0;
+  return id_command (g, "resume", argc, argv, hull_container_resume);
 }
 
 static void
