@@ -205,22 +205,33 @@ setgroups_denied (void)
   return fd >= 0 && read (fd, buf, sizeof buf - 1) > 0 && strncmp (buf, "deny", 4) == 0;
 }
 
+/* process.user.additionalGids. Where setgroups is denied, none asked for is fine; any is an
+   error naming the field. */
+static int
+set_additional_gids (const struct hull_user *u, hull_error_t *err)
+{
+  cleanup_free gid_t *gids = xmalloc0 ((u->n_additional_gids + 1) * sizeof *gids);
+  int e;
+
+  for (size_t i = 0; i < u->n_additional_gids; i++)
+    gids[i] = u->additional_gids[i];
+  if (setgroups (u->n_additional_gids, gids) == 0)
+    return 0;
+  e = errno;
+  if (e == EPERM && setgroups_denied ())
+    return u->n_additional_gids == 0 ? 0
+                                     : hull_error (err, EPERM, "process.user.additionalGids: setgroups is denied in "
+                                                               "this user namespace (a gid map written without newgidmap)");
+  errno = e;
+  return hull_error_sys (err, "process.user.additionalGids");
+}
+
 static int
 switch_user (const struct hull_process *p, hull_error_t *err)
 {
   const struct hull_user *u = &p->user;
-  gid_t *gids = xmalloc0 ((u->n_additional_gids + 1) * sizeof *gids);
-  for (size_t i = 0; i < u->n_additional_gids; i++)
-    gids[i] = u->additional_gids[i];
-  if (setgroups (u->n_additional_gids, gids) < 0 && !(u->n_additional_gids == 0 && setgroups_denied ()))
-    {
-      free (gids);
-      if (errno == EPERM && setgroups_denied ())
-        return hull_error (err, EPERM, "process.user.additionalGids: setgroups is denied in this user namespace "
-                                       "(a gid map written without newgidmap)");
-      return hull_error_sys (err, "process.user.additionalGids");
-    }
-  free (gids);
+  if (set_additional_gids (u, err) < 0)
+    return -1;
   if (setresgid (u->gid, u->gid, u->gid) < 0)
     return hull_error_sys (err, "process.user.gid %u", u->gid);
   if (setresuid (u->uid, u->uid, u->uid) < 0)
