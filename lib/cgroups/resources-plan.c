@@ -19,6 +19,12 @@ struct planner
   unsigned v2_mask;
 };
 
+static bool
+v2 (const struct planner *p, enum hull_res_ctl ctl)
+{
+  return (p->v2_mask & ctl) != 0;
+}
+
 static void __attribute__ ((format (printf, 5, 6)))
 add (struct planner *p, enum hull_res_ctl ctl, const char *field, const char *file, const char *fmt, ...)
 {
@@ -30,20 +36,13 @@ add (struct planner *p, enum hull_res_ctl ctl, const char *field, const char *fi
   w = &plan->w[plan->n++];
   memset (w, 0, sizeof *w);
   w->ctl = ctl;
-  w->v2 = (p->v2_mask & ctl) != 0;
+  w->v2 = v2 (p, ctl);
   w->file = xstrdup (file);
   w->field = xasprintf (FIELD "%s", field);
   va_start (ap, fmt);
   if (vasprintf (&w->value, fmt, ap) < 0)
     abort ();
   va_end (ap);
-  plan->used |= ctl;
-}
-
-static bool
-v2 (const struct planner *p, enum hull_res_ctl ctl)
-{
-  return (p->v2_mask & ctl) != 0;
 }
 
 /* The integer at KEY of O, if present. */
@@ -459,9 +458,8 @@ static void
 plan_devices (struct planner *p, const struct hull_linux *lx, json_t *rules)
 {
   collect_rules (lx, rules, p->plan);
-  if (v2 (p, HULL_RES_DEVICES))
-    p->plan->used |= HULL_RES_DEVICES; /* a program, not files: resources.c */
-  else
+  /* on v2 the rules become a program, not files (resources.c) */
+  if (!v2 (p, HULL_RES_DEVICES))
     plan_devices_v1 (p);
 }
 

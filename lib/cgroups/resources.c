@@ -44,34 +44,41 @@ v1_hier (const struct hull_cgroup *cg, const char *controller)
   return NULL;
 }
 
-/* Whether the space-separated list in FILE holds WORD. */
+/* Whether the cgroup2 hierarchy offers CONTROLLER (its root's cgroup.controllers lists it).
+   *AVAIL caches that file, read on first need only: on v1 and hybrid hosts the usual
+   settings never ask. */
 static bool
-listed_in (const char *file, const char *word)
+offers (const struct hull_cgroup *cg, char **avail, const char *controller)
 {
-  cleanup_free char *text = NULL;
-  hull_error_t ignored = NULL;
+  const struct hull_cgroup_hier *v2 = hull_cgroup_v2_hier (cg);
 
-  if (hull_read_file_at (AT_FDCWD, file, &text, NULL, &ignored) < 0)
+  if (v2 == NULL)
+    return false;
+  if (*avail == NULL)
     {
-      hull_error_free (&ignored);
-      return false;
+      cleanup_free char *file = xasprintf ("%s/cgroup.controllers", v2->mountpoint);
+      hull_error_t ignored = NULL;
+      if (hull_read_file_at (AT_FDCWD, file, avail, NULL, &ignored) < 0)
+        {
+          hull_error_free (&ignored);
+          *avail = xstrdup ("");
+        }
     }
-  return hull_cgroup_word_in (text, word, strlen (word));
+  return hull_cgroup_word_in (*avail, controller, strlen (controller));
 }
 
 /* Which of the WANTED controllers are on v2 (*V2_MASK); one found nowhere is an error. */
 static int
-locate (const struct hull_cgroup *cg, unsigned wanted, unsigned *v2_mask, hull_error_t *err)
+locate (const struct hull_cgroup *cg, unsigned wanted, char **avail, unsigned *v2_mask, hull_error_t *err)
 {
-  const struct hull_cgroup_hier *v2 = hull_cgroup_v2_hier (cg);
-  cleanup_free char *avail = v2 ? xasprintf ("%s/cgroup.controllers", v2->mountpoint) : NULL;
+  bool has_v2 = hull_cgroup_v2_hier (cg) != NULL;
 
   *v2_mask = 0;
   for (size_t i = 0; i < N_CONTROLLERS; i++)
     {
       if (!(wanted & controllers[i].ctl) || v1_hier (cg, controllers[i].v1))
         continue;
-      if (v2 && controllers[i].v2 && (controllers[i].v2[0] == '\0' || listed_in (avail, controllers[i].v2)))
+      if (has_v2 && controllers[i].v2 && (controllers[i].v2[0] == '\0' || offers (cg, avail, controllers[i].v2)))
         {
           *v2_mask |= controllers[i].ctl;
           continue;
@@ -87,10 +94,9 @@ locate (const struct hull_cgroup *cg, unsigned wanted, unsigned *v2_mask, hull_e
 /* The v2 controllers to enable down to the group: those of V2_MASK's settings, and those
    whose files linux.resources.unified names (the part of a key before its first dot). */
 static int
-enable_v2 (const struct hull_cgroup *cg, unsigned v2_mask, const struct hull_res_plan *plan, hull_error_t *err)
+enable_v2 (const struct hull_cgroup *cg, unsigned v2_mask, char **avail, const struct hull_res_plan *plan,
+           hull_error_t *err)
 {
-  const struct hull_cgroup_hier *v2 = hull_cgroup_v2_hier (cg);
-  cleanup_free char *avail = v2 ? xasprintf ("%s/cgroup.controllers", v2->mountpoint) : NULL;
   const char **names = xmalloc0 ((N_CONTROLLERS + plan->n + 1) * sizeof *names);
   char **owned = xmalloc0 ((plan->n + 1) * sizeof *owned);
   size_t n = 0, n_owned = 0;
@@ -103,7 +109,7 @@ enable_v2 (const struct hull_cgroup *cg, unsigned v2_mask, const struct hull_res
     if (plan->w[i].ctl == HULL_RES_UNIFIED)
       {
         char *c = xasprintf ("%.*s", (int) strcspn (plan->w[i].file, "."), plan->w[i].file);
-        if (strcmp (c, "cgroup") != 0 && listed_in (avail, c))
+        if (strcmp (c, "cgroup") != 0 && offers (cg, avail, c))
           names[n++] = owned[n_owned++] = c;
         else
           free (c);
@@ -195,6 +201,7 @@ int
 hull_cgroup_apply_resources (const struct hull_cgroup *cg, const struct hull_linux *lx, hull_error_t *err)
 {
   unsigned wanted = hull_res_wanted (lx ? lx->resources : NULL);
+  cleanup_free char *avail = NULL;
   struct hull_res_plan plan;
   unsigned v2_mask;
   int ret;
@@ -205,9 +212,9 @@ hull_cgroup_apply_resources (const struct hull_cgroup *cg, const struct hull_lin
     wanted &= ~(unsigned) HULL_RES_DEVICES;
   if (wanted == 0)
     return 0;
-  if (locate (cg, wanted, &v2_mask, err) < 0 || hull_res_plan (lx, wanted, v2_mask, &plan, err) < 0)
+  if (locate (cg, wanted, &avail, &v2_mask, err) < 0 || hull_res_plan (lx, wanted, v2_mask, &plan, err) < 0)
     return -1;
-  ret = enable_v2 (cg, v2_mask & ~(unsigned) HULL_RES_DEVICES, &plan, err);
+  ret = enable_v2 (cg, v2_mask & ~(unsigned) HULL_RES_DEVICES, &avail, &plan, err);
   if (ret == 0)
     ret = write_plan (cg, &plan, err);
   if (ret == 0 && (v2_mask & HULL_RES_DEVICES) && plan.n_dev_rules > 0)

@@ -56,7 +56,6 @@ struct hull_res_plan
 {
   struct hull_res_write *w;
   size_t n;
-  unsigned used;          /* controllers the plan writes to (mask of hull_res_ctl) */
   struct hull_dev_rule *dev_rules; /* the device rules, for a v2 device program */
   size_t n_dev_rules;
 };
