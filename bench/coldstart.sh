@@ -20,9 +20,7 @@ while getopts r:p: o; do
 done
 . "$(dirname "$0")/common.sh" bench/mkbundle.sh
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-bash "$shared/bench/mkbundle.sh" "$work/b" /bin/true >/dev/null
+bench_bundle
 gcc -O2 -o "$work/floor" "$shared/bench/floor.c"
 export BUNDLE="$work/b" FLOOR="$work/floor" ROUNDS=$rounds PAUSE=$pause
 unshare -m --propagation private bash -s /usr/bin/crun /usr/sbin/runc "$HULL" floor <<'INNER'

@@ -1,6 +1,8 @@
 # bench/common.sh: sourced by the bench scripts. Sets repo, shared (../shared beside the
 # repo, or $HULL_SHARED), BUILD (absolute) and HULL (the hull-runtime binary), checks that
 # the shared file named by $1 exists, and builds hull if needed, quietly unless it fails.
+# bench_bundle then makes $work (a temporary directory removed on exit) holding the shared
+# yardstick's busybox bundle at $work/b, running /bin/true.
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 shared=${HULL_SHARED:-$(cd "$repo/.." && pwd)/shared}
 [ -f "$shared/$1" ] || { echo "bench: $shared/$1 not found (shared/ must sit beside the repo)" >&2; exit 1; }
@@ -11,3 +13,9 @@ bench_log=$(mktemp)
 if [ ! -f "$BUILD/build.ninja" ]; then meson setup "$BUILD" >"$bench_log" 2>&1 || { cat "$bench_log"; rm -f "$bench_log"; exit 1; }; fi
 ninja -C "$BUILD" >"$bench_log" 2>&1 || { cat "$bench_log"; rm -f "$bench_log"; exit 1; }
 rm -f "$bench_log"
+
+bench_bundle() {
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  bash "$shared/bench/mkbundle.sh" "$work/b" /bin/true >/dev/null
+}

@@ -20,9 +20,7 @@ done
 profile=/usr/share/containers/seccomp.json
 [ -f "$profile" ] || { echo "bench: $profile not found (Debian's containers-common, with podman)" >&2; exit 1; }
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-bash "$shared/bench/mkbundle.sh" "$work/b" /bin/true >/dev/null
+bench_bundle
 jq --slurpfile p <(jq -f "$repo/bench/oci-seccomp.jq" "$profile") '.linux.seccomp = $p[0]' \
   "$work/b/config.json" >"$work/b/config.json.new"
 mv "$work/b/config.json.new" "$work/b/config.json"
