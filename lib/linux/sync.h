@@ -20,6 +20,7 @@ enum hull_sync_type
   HULL_SYNC_START,         /* runtime -> init (run only): start now */
   HULL_SYNC_ERROR,         /* either way: text is the error, value its errno */
   HULL_SYNC_SECCOMP_FD,    /* init -> runtime: its seccomp listener fd attached; answer GO */
+  HULL_SYNC_PTY,           /* init -> runtime: the terminal's master end attached */
 };
 
 /* At most this many descriptors travel with one message. */

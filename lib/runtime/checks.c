@@ -23,6 +23,19 @@ check_rootless (const struct hull_spec *spec, hull_error_t *err)
 }
 
 int
+hull_check_terminal (const struct hull_process *p, const char *console_socket, hull_error_t *err)
+{
+  bool terminal = p && p->terminal;
+
+  if (terminal && console_socket == NULL)
+    return hull_error (err, 0, "process.terminal: a terminal needs --console-socket, where its master end is sent");
+  if (!terminal && console_socket)
+    return hull_error (err, 0, "--console-socket `%s`: process.terminal is false, so there is no terminal to send",
+                       console_socket);
+  return 0;
+}
+
+int
 hull_check_spec (const struct hull_spec *spec, const char *console_socket, bool need_process, hull_error_t *err)
 {
   const struct hull_linux *lx = spec->linux_;
@@ -31,10 +44,8 @@ hull_check_spec (const struct hull_spec *spec, const char *console_socket, bool 
     return -1;
   if (spec->process == NULL && need_process)
     return hull_error (err, 0, "config.json: process: required to run a container");
-  if (spec->process && spec->process->terminal)
-    return hull_error (err, 0, "process.terminal: terminals are not supported yet; set it to false");
-  if (console_socket)
-    return hull_error (err, 0, "--console-socket: terminals are not supported yet");
+  if (hull_check_terminal (spec->process, console_socket, err) < 0)
+    return -1;
   /* hull_spec_validate_linux has checked that every sysctl is namespaced and has its
      namespace, and that hostname/domainname have a UTS namespace. Only the dotted form of a
      key is taken here: the init turns dots into the /proc/sys path itself. */

@@ -21,10 +21,12 @@
 #include "../linux/init.h"
 #include "../linux/spawn.h"
 #include "../linux/sync.h"
+#include "../linux/terminal.h"
 #include "checks.h"
 #include "container.h"
 #include "hooks.h"
 #include "lifecycle.h"
+#include "prepare.h"
 #include "seccomp-agent.h"
 #include "state.h"
 
@@ -44,6 +46,7 @@ struct creation
   int fifo_fd;         /* init's O_RDWR end of exec.fifo (create only) */
   int start_fd;        /* listening socket `start` reports through (create only) */
   int sync[2];         /* [0] runtime, [1] init */
+  int console_fd;      /* connection to --console-socket, or -1 */
   pid_t pid;
   unsigned long long start_time;
   bool run;            /* `run` rather than `create` */
@@ -55,7 +58,7 @@ creation_init (struct creation *c, const struct hull_create_opts *o)
 {
   memset (c, 0, sizeof *c);
   c->o = o;
-  c->root_fd = c->dir_fd = c->fifo_fd = c->start_fd = c->sync[0] = c->sync[1] = -1;
+  c->root_fd = c->dir_fd = c->fifo_fd = c->start_fd = c->sync[0] = c->sync[1] = c->console_fd = -1;
   c->cg_join = (struct hull_cgroup_join) HULL_CGROUP_JOIN_INIT;
   c->rootless = geteuid () != 0;
 }
@@ -101,6 +104,7 @@ creation_free (struct creation *c)
 {
   close_fd (&c->fifo_fd);
   close_fd (&c->start_fd);
+  close_fd (&c->console_fd);
   close_fd (&c->sync[0]);
   close_fd (&c->sync[1]);
   close_fd (&c->dir_fd);
@@ -112,20 +116,6 @@ creation_free (struct creation *c)
   hull_landlock_free (c->landlock);
   free (c->bundle);
   free (c->rootfs);
-}
-
-/* The annotation org.hull.landlock, if set (a kernel without Landlock is refused by the
-   parser, so here, at create). */
-static int
-parse_landlock (struct creation *c, hull_error_t *err)
-{
-  json_t *v = json_object_get (json_object_get (c->spec->raw, "annotations"), HULL_LANDLOCK_ANNOTATION);
-
-  if (v == NULL)
-    return 0;
-  if (!json_is_string (v))
-    return hull_error (err, 0, "annotations.%s: must be a string", HULL_LANDLOCK_ANNOTATION);
-  return hull_landlock_parse (json_string_value (v), &c->landlock, err);
 }
 
 /* Everything that can be refused without touching the system. */
@@ -142,7 +132,7 @@ load_and_check (struct creation *c, hull_error_t *err)
   c->bundle = xstrdup (buf);
   if (hull_spec_load (c->bundle, &c->spec, err) < 0)
     return -1;
-  if (hull_check_spec (c->spec, c->o->console_socket, c->run, err) < 0 || parse_landlock (c, err) < 0)
+  if (hull_check_spec (c->spec, c->o->console_socket, c->run, err) < 0 || hull_prepare_landlock (c->spec, &c->landlock, err) < 0)
     return -1;
   {
     cleanup_free char *rp = c->spec->root_path[0] == '/' ? xstrdup (c->spec->root_path)
@@ -158,20 +148,6 @@ load_and_check (struct creation *c, hull_error_t *err)
 
 /* What `start` uses: exec.fifo, whose byte releases the init, and a socket it connects to
    first, through which the init reports how its startContainer hooks and exec went. */
-/* linux.seccomp compiled, through the cache of compiled programs in the state root (a name
-   no container ID can take: `@` is not allowed in IDs). */
-static int
-prepare_seccomp (struct creation *c, hull_error_t *err)
-{
-  cleanup_close int cache = -1;
-
-  if (c->spec->linux_ == NULL || c->spec->linux_->seccomp == NULL)
-    return 0;
-  if (mkdirat (c->root_fd, HULL_SECCOMP_CACHE_DIR, 0700) == 0 || errno == EEXIST)
-    cache = openat (c->root_fd, HULL_SECCOMP_CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  return hull_seccomp_prepare (c->spec->linux_->seccomp, cache, &c->seccomp, err);
-}
-
 static int
 make_start_channel (struct creation *c, hull_error_t *err)
 {
@@ -288,31 +264,6 @@ write_state (struct creation *c, hull_error_t *err)
   return r;
 }
 
-static int
-write_pid_file (const char *path, pid_t pid, hull_error_t *err)
-{
-  cleanup_free char *dir = xstrdup (path);
-  char *slash = strrchr (dir, '/');
-  const char *name = path;
-  cleanup_close int dfd = -1;
-  char buf[32];
-
-  if (slash)
-    {
-      name = path + (slash - dir) + 1;
-      *slash = '\0';
-      dfd = open (*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    }
-  else
-    dfd = open (".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0)
-    return hull_error_sys (err, "--pid-file `%s`", path);
-  snprintf (buf, sizeof buf, "%d", (int) pid);
-  if (hull_write_file_atomic_at (dfd, name, buf, strlen (buf), 0644, err) < 0)
-    return hull_error_wrap (err, "--pid-file `%s`", path);
-  return 0;
-}
-
 /* The v2 group first, for the init to be cloned into; the v1 groups are made while the init
    builds its network namespace, and sent to it with the first GO (cgroups-join.c). Rootless,
    only the groups delegated to the caller are used, all made before the init exists (it must
@@ -352,16 +303,40 @@ apply_resources (struct creation *c, hull_error_t *err)
   return 0;
 }
 
+/* process.terminal: the init sends the pty's master end once its /dev is built; it goes on
+   to --console-socket (connected before anything was made) and is closed here. */
+static int
+forward_terminal (struct creation *c, hull_error_t *err)
+{
+  int master = -1;
+  size_t n = 0;
+  int r;
+
+  if (c->console_fd < 0)
+    return 0;
+  if (hull_sync_expect_fds (c->sync[0], HULL_SYNC_PTY, NULL, &master, 1, &n, err) < 0)
+    return -1;
+  if (n != 1)
+    return hull_error (err, 0, "process.terminal: the container sent no terminal");
+  r = hull_console_send (c->console_fd, master, err);
+  close (master);
+  close_fd (&c->console_fd);
+  return r;
+}
+
 /* The part of create shared with run: up to an init that waits for start. */
 static int
 build (struct creation *c, bool with_fifo, hull_error_t *err)
 {
   if (load_and_check (c, err) < 0)
     return -1;
+  /* Before anything is made: a socket nobody listens on leaves nothing behind. */
+  if (c->o->console_socket && hull_console_connect (c->o->console_socket, &c->console_fd, err) < 0)
+    return -1;
   if (hull_state_root_open (c->o->root, &c->root_fd, err) < 0)
     return -1;
   /* Before the container's directory exists: a filter libseccomp refuses leaves nothing. */
-  if (prepare_seccomp (c, err) < 0)
+  if (hull_prepare_seccomp (c->root_fd, c->spec, &c->seccomp, err) < 0)
     return -1;
   if (hull_state_dir_create (c->root_fd, c->o->id, &c->dir_fd, err) < 0)
     return -1;
@@ -387,12 +362,12 @@ build (struct creation *c, bool with_fifo, hull_error_t *err)
     return -1;
   if (run_runtime_hooks (c, err) < 0)
     return -1;
-  if (hull_sync_send (c->sync[0], HULL_SYNC_GO, 0, NULL, err) < 0
+  if (hull_sync_send (c->sync[0], HULL_SYNC_GO, 0, NULL, err) < 0 || forward_terminal (c, err) < 0
       || hull_sync_expect (c->sync[0], HULL_SYNC_READY, NULL, err) < 0)
     return -1;
   if (write_state (c, err) < 0)
     return -1;
-  if (c->o->pid_file && write_pid_file (c->o->pid_file, c->pid, err) < 0)
+  if (c->o->pid_file && hull_lifecycle_write_pid_file (c->o->pid_file, c->pid, err) < 0)
     return -1;
   return 0;
 }
@@ -409,46 +384,6 @@ hull_container_create (const struct hull_create_opts *o, hull_error_t *err)
     creation_undo (&c);
   creation_free (&c);
   return ret;
-}
-
-static int
-forward_and_wait (pid_t pid, const sigset_t *set, int *exit_status)
-{
-  for (;;)
-    {
-      siginfo_t si;
-      int status;
-      int sig = sigwaitinfo (set, &si);
-      if (sig < 0)
-        continue;
-      if (sig != SIGCHLD)
-        {
-          kill (pid, sig);
-          continue;
-        }
-      /* SIGCHLD: reap whatever ended; the init's end is ours to report. */
-      for (;;)
-        {
-          pid_t r = waitpid (-1, &status, WNOHANG);
-          if (r <= 0)
-            break;
-          if (r == pid)
-            {
-              *exit_status = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-              return 0;
-            }
-        }
-    }
-}
-
-static void
-block_forwarded_signals (sigset_t *set, sigset_t *old)
-{
-  static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGPIPE, SIGALRM, SIGCONT };
-  sigemptyset (set);
-  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-    sigaddset (set, sigs[i]);
-  sigprocmask (SIG_BLOCK, set, old);
 }
 
 /* After a foreground run: remove the container with what this process still holds (its
@@ -488,7 +423,7 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
   c.run = true;
   /* Blocked before clone so no signal is lost; the init unblocks them before execve. */
   if (!o->detach)
-    block_forwarded_signals (&set, &old);
+    hull_signals_block_forwarded (&set, &old);
   ret = build (&c, false, err);
   if (ret == 0)
     ret = hull_sync_send (c.sync[0], HULL_SYNC_START, 0, NULL, err);
@@ -522,7 +457,7 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
       if (fstat (c.dir_fd, &made) < 0)
         memset (&made, 0, sizeof made);
       close_fd (&c.dir_fd);
-      forward_and_wait (c.pid, &set, exit_status);
+      hull_signals_forward_wait (c.pid, &set, exit_status);
       c.pid = 0;
       sigprocmask (SIG_SETMASK, &old, NULL);
       ret = remove_after_run (&c, &made, err);

@@ -1,11 +1,14 @@
-/* signals.c: signal names as `kill` accepts them (TERM, SIGTERM, 15, RTMIN+3). */
+/* signals.c: signal names as `kill` accepts them (TERM, SIGTERM, 15, RTMIN+3), and the
+   foreground runtime's relay of signals to the process it waits for (run, exec). */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 
 #include "container.h"
+#include "lifecycle.h"
 
 static const struct
 {
@@ -59,4 +62,44 @@ hull_signal_parse (const char *s)
       return n >= SIGRTMIN && n <= SIGRTMAX ? n : -1;
     }
   return -1;
+}
+
+int
+hull_signals_forward_wait (pid_t pid, const sigset_t *set, int *exit_status)
+{
+  for (;;)
+    {
+      siginfo_t si;
+      int status;
+      int sig = sigwaitinfo (set, &si);
+      if (sig < 0)
+        continue;
+      if (sig != SIGCHLD)
+        {
+          kill (pid, sig);
+          continue;
+        }
+      /* SIGCHLD: reap whatever ended; PID's end is ours to report. */
+      for (;;)
+        {
+          pid_t r = waitpid (-1, &status, WNOHANG);
+          if (r <= 0)
+            break;
+          if (r == pid)
+            {
+              *exit_status = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+              return 0;
+            }
+        }
+    }
+}
+
+void
+hull_signals_block_forwarded (sigset_t *set, sigset_t *old)
+{
+  static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGPIPE, SIGALRM, SIGCONT };
+  sigemptyset (set);
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+    sigaddset (set, sigs[i]);
+  sigprocmask (SIG_BLOCK, set, old);
 }
