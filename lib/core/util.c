@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "util.h"
 
+#include <jansson.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +44,14 @@ hull_strv_free (char **v)
   for (char **p = v; *p; p++)
     free (*p);
   free (v);
+}
+
+void
+hull_json_decrefp (void *p)
+{
+  json_t **j = p;
+  json_decref (*j);
+  *j = NULL;
 }
 
 void

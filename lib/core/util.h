@@ -14,11 +14,13 @@ void hull_freep (void *p);          /* free (*(void **) p) */
 void hull_closep (int *fd);         /* close (*fd) if >= 0, keeping errno */
 void hull_fclosep (FILE **f);
 void hull_strvfreep (char ***v);    /* NULL-terminated string vector */
+void hull_json_decrefp (void *p);   /* json_decref (*(json_t **) p) */
 
 #define cleanup_free __attribute__ ((cleanup (hull_freep)))
 #define cleanup_close __attribute__ ((cleanup (hull_closep)))
 #define cleanup_fclose __attribute__ ((cleanup (hull_fclosep)))
 #define cleanup_strv __attribute__ ((cleanup (hull_strvfreep)))
+#define cleanup_json __attribute__ ((cleanup (hull_json_decrefp)))
 
 /* Move ownership out of a cleanup variable. */
 #define hull_steal_ptr(p) ({ __typeof__ (p) _v = (p); (p) = NULL; _v; })
