@@ -65,6 +65,8 @@ struct hull_exec_opts
    rlimits the result lacks are the container's, so an exec'd process is never less walled
    in than its container by omission. */
 int hull_exec_process_json (json_t *config, const struct hull_exec_opts *o, json_t **out, hull_error_t *err);
+/* The bytes of a --process file (NAME, for errors) as a JSON object. */
+int hull_exec_process_parse (const char *data, size_t len, const char *name, json_t **out, hull_error_t *err);
 /* Run a new process in the running container ID: it joins the container's cgroup and
    namespaces and gets the container's seccomp filter and Landlock rules, and the process's
    own capabilities, user, labels and rlimits. In the foreground *EXIT_STATUS is its exit

@@ -184,25 +184,32 @@ from_flags (json_t *config, const struct hull_exec_opts *o, json_t **out, hull_e
   return 0;
 }
 
-static int
-from_file (const char *path, json_t **out, hull_error_t *err)
+int
+hull_exec_process_parse (const char *data, size_t len, const char *name, json_t **out, hull_error_t *err)
 {
-  cleanup_free char *data = NULL;
   json_error_t jerr;
-  size_t len;
 
-  if (hull_read_file_at (AT_FDCWD, path, &data, &len, err) < 0)
-    return hull_error_wrap (err, "--process");
   *out = json_loadb (data, len, JSON_REJECT_DUPLICATES, &jerr);
   if (*out == NULL)
-    return hull_error (err, EINVAL, "--process `%s`: invalid JSON at line %d: %s", path, jerr.line, jerr.text);
+    return hull_error (err, EINVAL, "--process `%s`: invalid JSON at line %d: %s", name, jerr.line, jerr.text);
   if (!json_is_object (*out))
     {
       json_decref (*out);
       *out = NULL;
-      return hull_error (err, EINVAL, "--process `%s`: expected a process object", path);
+      return hull_error (err, EINVAL, "--process `%s`: expected a process object", name);
     }
   return 0;
+}
+
+static int
+from_file (const char *path, json_t **out, hull_error_t *err)
+{
+  cleanup_free char *data = NULL;
+  size_t len;
+
+  if (hull_read_file_at (AT_FDCWD, path, &data, &len, err) < 0)
+    return hull_error_wrap (err, "--process");
+  return hull_exec_process_parse (data, len, path, out, err);
 }
 
 /* What the process does not say is the container's: its labels and rlimits. */
