@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# podman driving the runtime under test through conmon (podman --runtime "$RUNTIME").
+# podman driving the runtime under test through conmon (podman --runtime "$RUNTIME"), the
+# interactive commands (-it) through a terminal made by script(1).
 #
 # podman runs in an environment of its own: containers.conf and storage.conf under
 # $HULL_TEST_CACHE/podman (vfs storage there too, kept between runs), cgroupfs as the cgroup
@@ -160,4 +161,64 @@ p() {
   run p exec "$CID" sh -c 'echo exec-ok; cat /proc/1/comm'
   assert_success
   [ "$(echo $output)" = "exec-ok sleep" ]
+}
+
+# tty_drive INPUT COMMAND: COMMAND (one shell string) under script(1), so that it has a
+# terminal, with INPUT typed into it (printf escapes); stdin stays open until COMMAND ends
+# (podman 4.3 drops a short-lived container's output when its stdin closes first).
+tty_drive() {
+  local input=$1 cmd=$2 holder=$BATS_TEST_TMPDIR/tty-holder
+  status=0
+  output=$({ printf "$input"; sleep 60 </dev/null 2>/dev/null 3>&- & echo $! >"$holder"; } |
+    timeout 60 script -qec "$cmd" /dev/null 2>&1 3>&-) || status=$?
+  kill "$(cat "$holder")" 2>/dev/null || true
+  output=$(tr -d '\r' <<<"$output")
+}
+
+@test "podman run -it: an interactive shell on a terminal, typed input and the exit status" {
+  command -v script >/dev/null || skip "script(1) is not installed"
+  tty_drive 'tty\necho typed-$((6*7))\nexit 3\n' \
+    "podman --runtime $RUNTIME run -it --rm --network none --name $CID $IMAGE sh"
+  [ "$status" -eq 3 ] || fail "status $status" "$output"
+  [[ $output == *typed-42* ]] || fail "typed input did not reach the shell" "$output"
+  grep -q '^/dev/pts/[0-9]' <<<"$output" || fail "no terminal" "$output"
+}
+
+@test "podman exec -it: a terminal of its own in a running container" {
+  command -v script >/dev/null || skip "script(1) is not installed"
+  p run -d --network none --name "$CID" "$IMAGE" sleep 100
+  tty_drive 'tty; echo exec-$((5*5)); grep -c "^Seccomp:.*2" /proc/self/status\nexit\n' \
+    "podman --runtime $RUNTIME exec -it $CID sh"
+  [ "$status" -eq 0 ] || fail "status $status" "$output"
+  [[ $output == *exec-25* ]] || fail "typed input did not reach the shell" "$output"
+  grep -q '^/dev/pts/[0-9]' <<<"$output" || fail "no terminal" "$output"
+  # podman's seccomp profile holds for the exec'd process too
+  grep -qx 1 <<<"$output" || fail "exec'd process not filtered" "$output"
+}
+
+@test "podman pause and unpause" {
+  p run -d --network none --name "$CID" "$IMAGE" sh -c 'while :; do sleep 0.05; done'
+  p pause "$CID"
+  [ "$(podman inspect -f '{{.State.Status}}' "$CID")" = paused ]
+  pid=$(podman inspect -f '{{.State.Pid}}' "$CID")
+  # frozen tasks stay put in the freezer (v1) or report frozen (v2)
+  run p exec "$CID" true
+  assert_failure
+  p unpause "$CID"
+  [ "$(podman inspect -f '{{.State.Status}}' "$CID")" = running ]
+  run p exec "$CID" echo thawed
+  assert_success
+  assert_output_equals thawed
+  p rm -f -t 0 "$CID"
+}
+
+@test "podman stats --no-stream: memory and pids of the container" {
+  p run -d --network none --name "$CID" "$IMAGE" sh -c 'sleep 100 & sleep 100 & wait'
+  run p stats --no-stream --format '{{.Name}} {{.PIDs}} {{.MemUsage}}' "$CID"
+  assert_success
+  read -r name pids mem _ <<<"$output"
+  [ "$name" = "$CID" ] || fail "$output"
+  [ "$pids" -ge 3 ] || fail "pids: $output"
+  [[ $mem =~ ^[0-9.]+[kMG]?B$ ]] || fail "memory: $output"
+  p rm -f -t 0 "$CID"
 }
