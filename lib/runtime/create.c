@@ -273,8 +273,11 @@ make_cgroup (struct creation *c, hull_error_t *err)
 {
   cleanup_free char *path = NULL;
 
-  if (hull_cgroup_resolve_path (c->spec->linux_ ? c->spec->linux_->cgroups_path : NULL, c->o->id, &path, err) < 0
-      || hull_cgroup_create_v2_first (path, c->rootless, &c->cg, err) < 0
+  if (hull_cgroup_resolve_path (c->spec->linux_ ? c->spec->linux_->cgroups_path : NULL, c->o->id, &path, err) < 0)
+    return hull_error_wrap (err, "linux.cgroupsPath");
+  if (hull_write_file_atomic_at (c->dir_fd, HULL_CGROUP_MARK, path, strlen (path), 0600, err) < 0)
+    return -1;
+  if (hull_cgroup_create_v2_first (path, c->rootless, &c->cg, err) < 0
       || (c->rootless && hull_cgroup_create_v1 (c->cg, err) < 0))
     return hull_error_wrap (err, "linux.cgroupsPath");
   if (c->cg->n_hiers > 0)

@@ -289,6 +289,28 @@ remove_by_state (int root_fd, const struct hull_state *st, const struct hull_log
   return ret;
 }
 
+/* A create that died before it wrote state.json (the runtime killed mid-create): whatever
+   is in the cgroup it was making is killed, and the group and the directory removed. */
+static int
+remove_half_created (int root_fd, int dir_fd, const char *id, hull_error_t *err)
+{
+  cleanup_free char *path = NULL;
+  cleanup_cgroup struct hull_cgroup *cg = NULL;
+  size_t len;
+
+  if (hull_read_file_at (dir_fd, HULL_CGROUP_MARK, &path, &len, err) < 0)
+    {
+      if ((*err)->errno_ != ENOENT)
+        return hull_error_wrap (err, "delete container `%s`", id);
+      hull_error_free (err); /* it died before it made a cgroup */
+    }
+  else if (len > 0 && path[0] == '/' && hull_cgroup_open (path, &cg, err) < 0)
+    return hull_error_wrap (err, "delete container `%s`", id);
+  if (cg != NULL && (hull_cgroup_kill (cg, SIGKILL, err) < 0 || hull_cgroup_destroy (cg, err) < 0))
+    return hull_error_wrap (err, "delete container `%s`", id);
+  return hull_state_dir_remove (root_fd, id, err);
+}
+
 int
 hull_container_delete (const char *root, const char *id, bool force, const struct hull_log *log, hull_error_t *err)
 {
@@ -299,11 +321,12 @@ hull_container_delete (const char *root, const char *id, bool force, const struc
 
   if (hull_lifecycle_open (root, id, true, &root_fd, &dir_fd, &st, err) < 0)
     {
-      /* A directory without state.json is a create that died half-way: --force cleans it. */
+      /* A directory without a readable state.json is a create that died half-way: --force
+         cleans it. */
       if (force && *err && root_fd >= 0 && dir_fd >= 0)
         {
           hull_error_free (err);
-          return hull_state_dir_remove (root_fd, id, err);
+          return remove_half_created (root_fd, dir_fd, id, err);
         }
       return -1;
     }
@@ -311,7 +334,7 @@ hull_container_delete (const char *root, const char *id, bool force, const struc
     {
       if (!force)
         return hull_error (err, 0, "container `%s` is being created: use --force to remove it", id);
-      return hull_state_dir_remove (root_fd, id, err);
+      return remove_half_created (root_fd, dir_fd, id, err);
     }
   status = hull_state_status (dir_fd, st);
   if ((status == HULL_STATUS_RUNNING || status == HULL_STATUS_PAUSED) && !force)

@@ -19,6 +19,9 @@
 #define HULL_EXEC_FIFO "exec.fifo"
 #define HULL_START_SOCKET "start.sock" /* `start` hears from the init here */
 #define HULL_PAUSED_MARK "paused"      /* present while `pause` holds the cgroup frozen */
+/* The cgroup path create is about to make, written before it makes it: a create that dies
+   before state.json leaves the way to its cgroup for `delete --force`. */
+#define HULL_CGROUP_MARK "cgroup.path"
 /* In the state root: compiled seccomp programs (lib/linux/seccomp-cache.c). */
 #define HULL_SECCOMP_CACHE_DIR "@seccomp-cache"
 

@@ -220,3 +220,34 @@ check_layout_output() {
   assert_output_contains "status running"
   assert_output_contains "frozen 0"
 }
+
+# The runtime killed mid-create (here while a createRuntime hook runs, after the cgroup and
+# the init exist, before state.json): delete --force finds the group it was making, kills
+# what is in it and removes it.
+@test "cgroups: delete --force after the runtime was killed mid-create removes its cgroup and process" {
+  skip_if_not_hull "runc leaves such a container's cgroup behind"
+  marker=$BATS_TEST_TMPDIR/hook-started
+  update_config '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", "echo $$ > \($m); exec sleep 60"]}]' \
+    --arg m "$marker"
+  "$RUNTIME" --root "$ROOT" create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1 3>&- &
+  rtpid=$!
+  wait_for_file "$marker"
+  hookpid=$(cat "$marker")
+  kill -9 "$rtpid"
+  wait "$rtpid" || true
+  kill "$hookpid" 2>/dev/null || true
+  # the group is there (the init, bereft of its runtime, may have ended on its own)
+  dir=$(for m in /sys/fs/cgroup/memory /sys/fs/cgroup/pids /sys/fs/cgroup/unified /sys/fs/cgroup; do
+          [ -d "$m$CGPATH" ] && { echo "$m$CGPATH"; break; }; done)
+  [ -n "$dir" ] || fail "no cgroup $CGPATH was made"
+  procs=$(cat "$dir/cgroup.procs")
+  [ "$(container_status)" = creating ] || fail "status: $(container_status)"
+  rt delete --force "$CID"
+  [ ! -d "$dir" ] || fail "$dir left behind"
+  for p in $procs; do
+    for i in $(seq 100); do [ -e "/proc/$p" ] || break; sleep 0.02; done
+    [ ! -e "/proc/$p" ] || fail "the container's process $p survived"
+  done
+  run rt state "$CID"
+  assert_failure
+}
