@@ -23,12 +23,13 @@ check_rootless (const struct hull_spec *spec, hull_error_t *err)
 }
 
 int
-hull_check_terminal (const struct hull_process *p, const char *console_socket, hull_error_t *err)
+hull_check_terminal (const struct hull_process *p, const char *console_socket, bool foreground, hull_error_t *err)
 {
   bool terminal = p && p->terminal;
 
-  if (terminal && console_socket == NULL)
-    return hull_error (err, 0, "process.terminal: a terminal needs --console-socket, where its master end is sent");
+  if (terminal && console_socket == NULL && !foreground)
+    return hull_error (err, 0, "process.terminal: a terminal needs --console-socket, where its master end is sent "
+                               "(or a foreground run or exec, which is the terminal itself)");
   if (!terminal && console_socket)
     return hull_error (err, 0, "--console-socket `%s`: process.terminal is false, so there is no terminal to send",
                        console_socket);
@@ -36,7 +37,8 @@ hull_check_terminal (const struct hull_process *p, const char *console_socket, h
 }
 
 int
-hull_check_spec (const struct hull_spec *spec, const char *console_socket, bool need_process, hull_error_t *err)
+hull_check_spec (const struct hull_spec *spec, const char *console_socket, bool need_process, bool foreground,
+                 hull_error_t *err)
 {
   const struct hull_linux *lx = spec->linux_;
 
@@ -44,7 +46,7 @@ hull_check_spec (const struct hull_spec *spec, const char *console_socket, bool 
     return -1;
   if (spec->process == NULL && need_process)
     return hull_error (err, 0, "config.json: process: required to run a container");
-  if (hull_check_terminal (spec->process, console_socket, err) < 0)
+  if (hull_check_terminal (spec->process, console_socket, foreground, err) < 0)
     return -1;
   /* hull_spec_validate_linux has checked that every sysctl is namespaced and has its
      namespace, and that hostname/domainname have a UTS namespace. Only the dotted form of a

@@ -8,8 +8,10 @@
 #include "../spec/spec.h"
 
 /* NEED_PROCESS: `run` needs process; `create` does not (runtime.md: it is required by start). */
-/* process.terminal and --console-socket go together: one without the other is refused. */
-int hull_check_terminal (const struct hull_process *p, const char *console_socket, hull_error_t *err);
-int hull_check_spec (const struct hull_spec *spec, const char *console_socket, bool need_process, hull_error_t *err);
+/* process.terminal needs --console-socket, unless the runtime stays in the FOREGROUND and is
+   the terminal itself; --console-socket without a terminal is refused. */
+int hull_check_terminal (const struct hull_process *p, const char *console_socket, bool foreground, hull_error_t *err);
+int hull_check_spec (const struct hull_spec *spec, const char *console_socket, bool need_process, bool foreground,
+                     hull_error_t *err);
 
 #endif

@@ -23,6 +23,7 @@
 #include "../linux/sync.h"
 #include "../linux/terminal.h"
 #include "checks.h"
+#include "console-proxy.h"
 #include "container.h"
 #include "hooks.h"
 #include "lifecycle.h"
@@ -47,6 +48,7 @@ struct creation
   int start_fd;        /* listening socket `start` reports through (create only) */
   int sync[2];         /* [0] runtime, [1] init */
   int console_fd;      /* connection to --console-socket, or -1 */
+  int pty_master;      /* a foreground run's terminal without --console-socket, or -1 */
   pid_t pid;
   unsigned long long start_time;
   bool run;            /* `run` rather than `create` */
@@ -58,7 +60,7 @@ creation_init (struct creation *c, const struct hull_create_opts *o)
 {
   memset (c, 0, sizeof *c);
   c->o = o;
-  c->root_fd = c->dir_fd = c->fifo_fd = c->start_fd = c->sync[0] = c->sync[1] = c->console_fd = -1;
+  c->root_fd = c->dir_fd = c->fifo_fd = c->start_fd = c->sync[0] = c->sync[1] = c->console_fd = c->pty_master = -1;
   c->cg_join = (struct hull_cgroup_join) HULL_CGROUP_JOIN_INIT;
   c->rootless = geteuid () != 0;
 }
@@ -105,6 +107,7 @@ creation_free (struct creation *c)
   close_fd (&c->fifo_fd);
   close_fd (&c->start_fd);
   close_fd (&c->console_fd);
+  close_fd (&c->pty_master);
   close_fd (&c->sync[0]);
   close_fd (&c->sync[1]);
   close_fd (&c->dir_fd);
@@ -132,7 +135,7 @@ load_and_check (struct creation *c, hull_error_t *err)
   c->bundle = xstrdup (buf);
   if (hull_spec_load (c->bundle, &c->spec, err) < 0)
     return -1;
-  if (hull_check_spec (c->spec, c->o->console_socket, c->run, err) < 0 || hull_prepare_landlock (c->spec, &c->landlock, err) < 0)
+  if (hull_check_spec (c->spec, c->o->console_socket, c->run, c->run && !c->o->detach, err) < 0 || hull_prepare_landlock (c->spec, &c->landlock, err) < 0)
     return -1;
   {
     cleanup_free char *rp = c->spec->root_path[0] == '/' ? xstrdup (c->spec->root_path)
@@ -307,24 +310,14 @@ apply_resources (struct creation *c, hull_error_t *err)
 }
 
 /* process.terminal: the init sends the pty's master end once its /dev is built; it goes on
-   to --console-socket (connected before anything was made) and is closed here. */
+   to --console-socket (connected before anything was made), or is kept by a foreground run
+   without one. */
 static int
 forward_terminal (struct creation *c, hull_error_t *err)
 {
-  int master = -1;
-  size_t n = 0;
-  int r;
-
-  if (c->console_fd < 0)
+  if (c->spec->process == NULL || !c->spec->process->terminal)
     return 0;
-  if (hull_sync_expect_fds (c->sync[0], HULL_SYNC_PTY, NULL, &master, 1, &n, err) < 0)
-    return -1;
-  if (n != 1)
-    return hull_error (err, 0, "process.terminal: the container sent no terminal");
-  r = hull_console_send (c->console_fd, master, err);
-  close (master);
-  close_fd (&c->console_fd);
-  return r;
+  return hull_console_take (c->sync[0], &c->console_fd, &c->pty_master, err);
 }
 
 /* The part of create shared with run: up to an init that waits for start. */
@@ -460,10 +453,19 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
       if (fstat (c.dir_fd, &made) < 0)
         memset (&made, 0, sizeof made);
       close_fd (&c.dir_fd);
-      hull_signals_forward_wait (c.pid, &set, exit_status);
+      if (c.pty_master >= 0)
+        ret = hull_console_proxy (c.pid, hull_steal_fd (c.pty_master), &set, exit_status, err);
+      else
+        hull_signals_forward_wait (c.pid, &set, exit_status);
       c.pid = 0;
       sigprocmask (SIG_SETMASK, &old, NULL);
-      ret = remove_after_run (&c, &made, err);
+      {
+        /* removed even when the terminal failed; that error is the one reported */
+        hull_error_t rerr = NULL;
+        if (remove_after_run (&c, &made, ret < 0 ? &rerr : err) < 0)
+          ret = -1;
+        hull_error_free (&rerr);
+      }
       creation_free (&c);
       return ret;
     }

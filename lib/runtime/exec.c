@@ -19,6 +19,7 @@
 #include "../linux/sync.h"
 #include "../linux/terminal.h"
 #include "checks.h"
+#include "console-proxy.h"
 #include "container.h"
 #include "lifecycle.h"
 #include "prepare.h"
@@ -38,6 +39,7 @@ struct execution
   struct hull_cgroup_join join;
   int pidfd, init_root, ns_flags;
   int console_fd;
+  int pty_master;                 /* a foreground exec's terminal without --console-socket */
   int sync[2];
   pid_t pid;                      /* the exec'd process, once made */
 };
@@ -47,7 +49,7 @@ execution_init (struct execution *e, const struct hull_exec_opts *o)
 {
   memset (e, 0, sizeof *e);
   e->o = o;
-  e->root_fd = e->dir_fd = e->pidfd = e->init_root = e->console_fd = e->sync[0] = e->sync[1] = -1;
+  e->root_fd = e->dir_fd = e->pidfd = e->init_root = e->console_fd = e->pty_master = e->sync[0] = e->sync[1] = -1;
   e->join = (struct hull_cgroup_join) HULL_CGROUP_JOIN_INIT;
 }
 
@@ -73,6 +75,7 @@ execution_free (struct execution *e)
   close_fd (&e->pidfd);
   close_fd (&e->init_root);
   close_fd (&e->console_fd);
+  close_fd (&e->pty_master);
   close_fd (&e->sync[0]);
   close_fd (&e->sync[1]);
   hull_cgroup_join_close (&e->join);
@@ -106,7 +109,7 @@ load_spec (struct execution *e, hull_error_t *err)
   if (hull_spec_parse (text, strlen (text), &e->spec, err) < 0 || hull_spec_validate_linux (e->spec, err) < 0
       || hull_lsm_check (e->spec, err) < 0)
     return hull_error_wrap (err, "exec: %s", what);
-  return hull_check_terminal (e->spec->process, e->o->console_socket, err);
+  return hull_check_terminal (e->spec->process, e->o->console_socket, !e->o->detach, err);
 }
 
 static int
@@ -198,24 +201,13 @@ spawn (struct execution *e, hull_error_t *err)
   return 0;
 }
 
-/* The pty's master end, from the process to --console-socket. */
+/* The pty's master end, from the process to --console-socket or kept for the foreground. */
 static int
 forward_terminal (struct execution *e, hull_error_t *err)
 {
-  int master = -1;
-  size_t n = 0;
-  int r;
-
-  if (e->console_fd < 0)
+  if (!e->spec->process->terminal)
     return 0;
-  if (hull_sync_expect_fds (e->sync[0], HULL_SYNC_PTY, NULL, &master, 1, &n, err) < 0)
-    return -1;
-  if (n != 1)
-    return hull_error (err, 0, "exec: the process sent no terminal");
-  r = hull_console_send (e->console_fd, master, err);
-  close (master);
-  close_fd (&e->console_fd);
-  return r;
+  return hull_console_take (e->sync[0], &e->console_fd, &e->pty_master, err);
 }
 
 static int
@@ -256,7 +248,9 @@ hull_container_exec (const struct hull_exec_opts *o, int *exit_status, hull_erro
     {
       /* The state lock is let go: `delete` and the like need not wait for this process. */
       close_fd (&e.dir_fd);
-      if (!o->detach)
+      if (!o->detach && e.pty_master >= 0)
+        ret = hull_console_proxy (e.pid, hull_steal_fd (e.pty_master), &set, exit_status, err);
+      else if (!o->detach)
         hull_signals_forward_wait (e.pid, &set, exit_status);
       e.pid = 0; /* it ran: in the foreground it is reaped, detached it is no longer ours */
     }

@@ -87,7 +87,8 @@ received() {
   grep -q 'typed-42' <<<"$out" || fail "$out"
   # the container's init was not given it
   [ "$(readlink /proc/"$(container_pid)"/fd/0)" = /dev/null ] || fail "init's stdin: $(readlink /proc/"$(container_pid)"/fd/0)"
-  run rt exec --tty "$CID" true
+  # detached, the terminal has nowhere to go without a console socket
+  run rt exec --detach --tty "$CID" true
   assert_failure
 }
 
@@ -111,4 +112,30 @@ received() {
   run rt state "$CID"
   assert_failure
   [ -z "$(rt_list_ids)" ] || fail "left behind: $(rt_list_ids)"
+}
+
+@test "terminal: a foreground run without --console-socket is the process's terminal itself" {
+  skip_if_runc "runc takes its own controlling terminal for this, and the test's stdin is a pipe"
+  set_args 'tty; read line; echo "typed: $line"; exit 5'
+  run bash -c 'printf "hello-run\n" | "$0" --root "$1" run --bundle "$2" "$3" 3>&-' "$RUNTIME" "$ROOT" "$BUNDLE" "$CID"
+  [ "$status" -eq 5 ] || fail "status $status" "$output"
+  output=$(tr -d '\r' <<<"$output")
+  grep -q '^/dev/pts/0$' <<<"$output" || fail "$output"
+  grep -q '^typed: hello-run$' <<<"$output" || fail "$output"
+}
+
+@test "terminal: a foreground run or exec on a terminal passes its window size and ends when stdin ends" {
+  command -v script >/dev/null || skip "script(1) is not installed"
+  set_args 'stty size'
+  run timeout 30 script -qec "stty rows 41 cols 123; $RUNTIME --root $ROOT run --bundle $BUNDLE $CID" /dev/null </dev/null
+  assert_success
+  [[ $output == *"41 123"* ]] || fail "$output"
+  update_config '.process.terminal = false'
+  set_args sleep 1000
+  run_detached "$CID-2"
+  # an interactive shell whose stdin ends after one line: it is typed its end of file
+  run bash -c 'printf "echo typed-\$((6*7))\n" | timeout -s KILL 20 "$0" --root "$1" exec --tty "$2" sh 3>&-' \
+    "$RUNTIME" "$ROOT" "$CID-2"
+  assert_success
+  assert_output_contains typed-42
 }
