@@ -134,6 +134,8 @@ received() {
   set_args sleep 1000
   run_detached "$CID-2"
   # an interactive shell whose stdin ends after one line: it is typed its end of file
+  # (runc needs a controlling terminal of its own here, and the test's stdin is a pipe)
+  is_runc && return 0
   run bash -c 'printf "echo typed-\$((6*7))\n" | timeout -s KILL 20 "$0" --root "$1" exec --tty "$2" sh 3>&-' \
     "$RUNTIME" "$ROOT" "$CID-2"
   assert_success
