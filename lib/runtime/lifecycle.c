@@ -48,10 +48,9 @@ hull_lifecycle_remove (int root_fd, const char *id, struct hull_cgroup *cg, cons
   return hull_state_dir_remove (root_fd, id, err);
 }
 
-/* Open ID's directory (locked) and its state; fails when the state is not written yet. */
-static int
-open_container (const char *root, const char *id, bool lock, int *root_fd, int *dir_fd, struct hull_state **st,
-                hull_error_t *err)
+int
+hull_lifecycle_open (const char *root, const char *id, bool lock, int *root_fd, int *dir_fd, struct hull_state **st,
+                     hull_error_t *err)
 {
   if (hull_state_check_id (id, err) < 0)
     return -1;
@@ -78,7 +77,7 @@ hull_container_start (const char *root, const char *id, const struct hull_log *l
   cleanup_spec struct hull_spec *spec = NULL;
   enum hull_status status;
 
-  if (open_container (root, id, true, &root_fd, &dir_fd, &st, err) < 0)
+  if (hull_lifecycle_open (root, id, true, &root_fd, &dir_fd, &st, err) < 0)
     return -1;
   status = hull_state_status (dir_fd, st);
   if (status != HULL_STATUS_CREATED)
@@ -127,7 +126,7 @@ hull_container_state (const char *root, const char *id, json_t **out, hull_error
   cleanup_close int dir_fd = -1;
   cleanup_state struct hull_state *st = NULL;
 
-  if (open_container (root, id, false, &root_fd, &dir_fd, &st, err) < 0)
+  if (hull_lifecycle_open (root, id, false, &root_fd, &dir_fd, &st, err) < 0)
     return -1;
   if (st == NULL)
     {
@@ -139,10 +138,8 @@ hull_container_state (const char *root, const char *id, json_t **out, hull_error
   return 0;
 }
 
-/* A pidfd for the container's init, checked against its start time so a recycled pid is never
-   signalled. -1 (no error) when the init is gone. */
-static int
-init_pidfd (const struct hull_state *st, hull_error_t *err)
+int
+hull_lifecycle_init_pidfd (const struct hull_state *st, hull_error_t *err)
 {
   unsigned long long start;
   bool zombie;
@@ -164,7 +161,7 @@ init_pidfd (const struct hull_state *st, hull_error_t *err)
 static int
 signal_init (const struct hull_state *st, int sig, hull_error_t *err)
 {
-  cleanup_close int fd = init_pidfd (st, err);
+  cleanup_close int fd = hull_lifecycle_init_pidfd (st, err);
   if (fd < 0)
     return *err ? -1 : 0;
   if (syscall (SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0 && errno != ESRCH)
@@ -180,7 +177,7 @@ hull_container_kill (const char *root, const char *id, int sig, bool all, hull_e
   cleanup_state struct hull_state *st = NULL;
   enum hull_status status;
 
-  if (open_container (root, id, false, &root_fd, &dir_fd, &st, err) < 0)
+  if (hull_lifecycle_open (root, id, false, &root_fd, &dir_fd, &st, err) < 0)
     return -1;
   status = hull_state_status (dir_fd, st);
   if (status != HULL_STATUS_CREATED && status != HULL_STATUS_RUNNING && status != HULL_STATUS_PAUSED)
@@ -200,7 +197,7 @@ static void
 wait_gone (const struct hull_state *st)
 {
   hull_error_t ignored = NULL;
-  int fd = init_pidfd (st, &ignored);
+  int fd = hull_lifecycle_init_pidfd (st, &ignored);
   hull_error_free (&ignored);
   if (fd < 0)
     return;
@@ -236,7 +233,7 @@ set_paused (const char *root, const char *id, bool pause, hull_error_t *err)
   cleanup_cgroup struct hull_cgroup *cg = NULL;
   enum hull_status status, want = pause ? HULL_STATUS_RUNNING : HULL_STATUS_PAUSED;
 
-  if (open_container (root, id, true, &root_fd, &dir_fd, &st, err) < 0)
+  if (hull_lifecycle_open (root, id, true, &root_fd, &dir_fd, &st, err) < 0)
     return -1;
   status = hull_state_status (dir_fd, st);
   if (status != want)
@@ -299,7 +296,7 @@ hull_container_delete (const char *root, const char *id, bool force, const struc
   cleanup_state struct hull_state *st = NULL;
   enum hull_status status;
 
-  if (open_container (root, id, true, &root_fd, &dir_fd, &st, err) < 0)
+  if (hull_lifecycle_open (root, id, true, &root_fd, &dir_fd, &st, err) < 0)
     {
       /* A directory without state.json is a create that died half-way: --force cleans it. */
       if (force && *err && root_fd >= 0 && dir_fd >= 0)

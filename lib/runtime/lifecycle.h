@@ -1,4 +1,4 @@
-/* lifecycle.h: helpers shared by create.c and lifecycle.c. */
+/* lifecycle.h: helpers shared by create.c, lifecycle.c, ps.c and events.c. */
 #ifndef HULL_LIFECYCLE_H
 #define HULL_LIFECYCLE_H
 
@@ -9,6 +9,15 @@
 #include "../core/error.h"
 #include "../core/log.h"
 #include "../spec/spec.h"
+#include "state.h"
+
+/* Open ID's directory under ROOT (with LOCK, locked) and read its state: *st is NULL while
+   the container is being created. Fails naming the ID when it does not exist. */
+int hull_lifecycle_open (const char *root, const char *id, bool lock, int *root_fd, int *dir_fd,
+                         struct hull_state **st, hull_error_t *err);
+/* A pidfd for the container's init, checked against its start time so a recycled pid is never
+   signalled. -1 (no error) when the init is gone. */
+int hull_lifecycle_init_pidfd (const struct hull_state *st, hull_error_t *err);
 
 /* poststart or poststop hooks (KIND): a failure is a warning, and the remaining hooks still
    run (runtime.md). PID is the container's for poststart, 0 for poststop. */
