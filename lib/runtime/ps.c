@@ -17,8 +17,6 @@
 #include "lifecycle.h"
 #include "state.h"
 
-extern char **environ;
-
 /* ID's cgroup; refused for a container still being created, or made without a cgroup. */
 static int
 open_group (const char *root, const char *id, struct hull_cgroup **cg, hull_error_t *err)

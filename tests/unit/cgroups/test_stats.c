@@ -334,6 +334,7 @@ test_v2 (void)
   put (h[0].dir, "memory.max", "4096\n");
   put (h[0].dir, "memory.events", "max 0\noom_kill 3\n");
   T_OK (hull_cgroup_stats (&cg, &s, &err) == 0, "v2: read again");
+  free (text);
   e = event_of (&s, &text);
   T_OK (e != NULL, "v2: the event is JSON: %s", text);
   T_OK (at (e, "data.cpu.usage.total") == 1500000 && at (e, "data.cpu.usage.user") == 1000000
