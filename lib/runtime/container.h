@@ -1,9 +1,11 @@
 /* container.h: the OCI lifecycle operations behind hull-runtime's commands: create, start,
-   run, state, kill, delete and list, over the state directory given by --root. */
+   run, state, kill, delete, list, ps and events, over the state directory given by --root. */
 #ifndef HULL_CONTAINER_H
 #define HULL_CONTAINER_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
@@ -72,6 +74,36 @@ int hull_exec_process_parse (const char *data, size_t len, const char *name, jso
    own capabilities, user, labels and rlimits. In the foreground *EXIT_STATUS is its exit
    code (128+signal when killed); with detach, the call returns once it has executed. */
 int hull_container_exec (const struct hull_exec_opts *o, int *exit_status, hull_error_t *err);
+
+/* ps: the host pids of every process in the container's cgroup (sub-groups included), sorted;
+   none for a stopped container. Refused for a container without a cgroup. */
+int hull_container_pids (const char *root, const char *id, pid_t **pids, size_t *n, hull_error_t *err);
+/* ps: run the host's `ps PS_ARGS...` (NULL or empty: -ef) and keep its header line and the
+   lines whose PID column holds one of the container's pids. */
+int hull_container_ps (const char *root, const char *id, char *const *ps_args, char **out, hull_error_t *err);
+/* The filter of hull_container_ps: PS_OUTPUT's first line (which must have a PID column) and
+   the lines whose word in that column is one of PIDS. */
+int hull_ps_filter (const char *ps_output, const pid_t *pids, size_t n, char **out, hull_error_t *err);
+
+/* events: EMIT gets each event, one JSON object without a newline; its failure ends events. */
+typedef int (*hull_event_fn) (const char *line, void *arg, hull_error_t *err);
+struct hull_events_opts
+{
+  const char *root;
+  const char *id;
+  bool stats_once;                /* --stats: one stats event, then return */
+  unsigned long long interval_ns; /* between stats events (--interval); not 0 */
+  hull_event_fn emit;
+  void *arg;
+};
+/* A stats event (runc's shape) every interval_ns, and an oom event whenever the cgroup counts a
+   new OOM kill, until the container's process ends; or with stats_once one stats event.
+   Refused for a stopped container and one without a cgroup. */
+int hull_container_events (const struct hull_events_opts *o, hull_error_t *err);
+
+/* Go-style durations ("5s", "500ms", "1m30s", "1.5h"; units ns us µs ms s m h) or a plain
+   number of seconds ("5", "0.25"), in nanoseconds; -1 when S is none of these or too long. */
+int hull_parse_duration (const char *s, unsigned long long *ns);
 
 /* Signal names ("TERM", "SIGTERM", "15") to numbers; -1 when unknown. */
 int hull_signal_parse (const char *s);

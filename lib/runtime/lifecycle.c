@@ -51,7 +51,7 @@ hull_lifecycle_remove (int root_fd, const char *id, struct hull_cgroup *cg, cons
 
 int
 hull_lifecycle_open (const char *root, const char *id, bool lock, int *root_fd, int *dir_fd, struct hull_state **st,
-                hull_error_t *err)
+                     hull_error_t *err)
 {
   if (hull_state_check_id (id, err) < 0)
     return -1;

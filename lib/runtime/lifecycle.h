@@ -1,4 +1,5 @@
-/* lifecycle.h: helpers shared by the lifecycle commands (create.c, lifecycle.c, exec.c). */
+/* lifecycle.h: helpers shared by the lifecycle commands (create.c, lifecycle.c, exec.c,
+   ps.c, events.c). */
 #ifndef HULL_LIFECYCLE_H
 #define HULL_LIFECYCLE_H
 
@@ -11,6 +12,15 @@
 #include "../core/error.h"
 #include "../core/log.h"
 #include "../spec/spec.h"
+#include "state.h"
+
+/* Open ID's directory under ROOT (with LOCK, locked) and read its state: *st is NULL while
+   the container is being created. Fails naming the ID when it does not exist. */
+int hull_lifecycle_open (const char *root, const char *id, bool lock, int *root_fd, int *dir_fd,
+                         struct hull_state **st, hull_error_t *err);
+/* A pidfd for the container's init, checked against its start time so a recycled pid is never
+   signalled. -1 (no error) when the init is gone. */
+int hull_lifecycle_init_pidfd (const struct hull_state *st, hull_error_t *err);
 
 /* poststart or poststop hooks (KIND): a failure is a warning, and the remaining hooks still
    run (runtime.md). PID is the container's for poststart, 0 for poststop. */
@@ -30,14 +40,6 @@ void hull_signals_block_forwarded (sigset_t *set, sigset_t *old);
    or 128 + the signal that killed it. Other children that end are reaped on the way. */
 int hull_signals_forward_wait (pid_t pid, const sigset_t *set, int *exit_status);
 
-struct hull_state;
-/* Open ID's directory under ROOT (locked with LOCK) and read its state (*ST NULL while it is
-   being created). Fails naming the container when it does not exist. */
-int hull_lifecycle_open (const char *root, const char *id, bool lock, int *root_fd, int *dir_fd,
-                         struct hull_state **st, hull_error_t *err);
-/* A pidfd for the container's init, checked against its start time so that a recycled pid
-   is never taken for it. -1 with no error when the init is gone. */
-int hull_lifecycle_init_pidfd (const struct hull_state *st, hull_error_t *err);
 /* --pid-file PATH: PID written atomically (temp file and rename). */
 int hull_lifecycle_write_pid_file (const char *path, pid_t pid, hull_error_t *err);
 

@@ -207,6 +207,26 @@ skip_without_newuidmap() {
   assert_failure
 }
 
+@test "rootless: ps and events of a container without a cgroup fail, saying so" {
+  set_args sleep 30
+  urt_bg create --bundle "$BUNDLE" "$CID"
+  urt start "$CID"
+  [ -z "$(find /sys/fs/cgroup -mindepth 1 -type d -name "$CID" 2>/dev/null)" ] || skip "the container got a cgroup here"
+  run urt ps --format json "$CID"
+  assert_failure
+  if is_hull; then assert_output_contains "no cgroup"; fi
+  run urt ps "$CID"
+  assert_failure
+  if is_hull; then # runc 1.1 prints a stats event of zeros
+    run urt events --stats "$CID"
+    assert_failure
+    assert_output_contains "no cgroup"
+  fi
+  urt kill "$CID" KILL
+  wait_status_as_user stopped
+  urt delete "$CID"
+}
+
 wait_status_as_user() {
   local i
   for ((i = 0; i < HULL_WAIT * 50; i++)); do

@@ -1,5 +1,6 @@
 /* test_core.c: unit tests for lib/core (errors, files, passwd, UTC time) and the runtime's
-   signal names and state helpers. lib/linux has tests/unit/linux. */
+   signal names, state helpers, ps filter and --interval durations. lib/linux has
+   tests/unit/linux. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -145,6 +146,82 @@ test_format_utc (void)
   T_OK (strcmp (mine, "2026-11-23T04:05:06.000000123Z") == 0, "format_utc: nanoseconds: %s", mine);
 }
 
+static void
+test_ps_filter (void)
+{
+  static const char ps_ef[] = "UID          PID    PPID  C STIME TTY          TIME CMD\n"
+                              "root           1       0  0 10:00 ?        00:00:01 /sbin/init\n"
+                              "root       20809       1  0 21:14 ?        00:00:00 sleep 1000\n"
+                              "\n"
+                              "root       20820   20809  0 21:14 ?        00:00:00 sh -c 20809 1\n";
+  const pid_t pids[] = { 20820, 20809 };
+  hull_error_t err = NULL;
+  char *out = NULL;
+
+  T_OK (hull_ps_filter (ps_ef, pids, 2, &out, &err) == 0 && out
+          && strcmp (out, "UID          PID    PPID  C STIME TTY          TIME CMD\n"
+                          "root       20809       1  0 21:14 ?        00:00:00 sleep 1000\n"
+                          "root       20820   20809  0 21:14 ?        00:00:00 sh -c 20809 1\n")
+               == 0,
+        "ps filter: the header and the lines whose PID column is the container's");
+  free (out);
+  out = NULL;
+  T_OK (hull_ps_filter ("  PID COMMAND\n    1 init\n20809 sleep", pids, 2, &out, &err) == 0 && out
+          && strcmp (out, "  PID COMMAND\n20809 sleep\n") == 0,
+        "ps filter: PID first, a last line without a newline");
+  free (out);
+  out = NULL;
+  T_OK (hull_ps_filter ("  PID COMMAND\n    1 init\n", pids, 0, &out, &err) == 0 && strcmp (out, "  PID COMMAND\n") == 0,
+        "ps filter: no pids, the header alone");
+  free (out);
+  out = NULL;
+  T_OK (hull_ps_filter ("COMMAND\nsleep\n", pids, 2, &out, &err) < 0 && strstr (err->msg, "PID column")
+          && strstr (err->msg, "COMMAND") && out == NULL,
+        "ps filter: no PID column is an error showing the header: %s", err ? err->msg : "");
+  hull_error_free (&err);
+  T_OK (hull_ps_filter ("", pids, 2, &out, &err) < 0, "ps filter: no output at all");
+  hull_error_free (&err);
+  T_OK (hull_ps_filter ("  PID CMD\n  abc x\n", pids, 2, &out, &err) < 0 && strstr (err->msg, "abc"),
+        "ps filter: a line without a pid in the column is an error: %s", err ? err->msg : "");
+  hull_error_free (&err);
+  T_OK (hull_ps_filter ("USER PID\nroot\n", pids, 2, &out, &err) < 0, "ps filter: a line too short");
+  hull_error_free (&err);
+}
+
+static void
+test_durations (void)
+{
+  static const struct
+  {
+    const char *s;
+    unsigned long long ns;
+  } good[] = { { "5s", 5000000000ULL },      { "500ms", 500000000ULL },   { "1m", 60000000000ULL },
+               { "1m30s", 90000000000ULL },  { "1.5h", 5400000000000ULL }, { "250us", 250000ULL },
+               { "250\u00b5s", 250000ULL },  { "7ns", 7 },                { "5", 5000000000ULL },
+               { "0.25", 250000000ULL },     { ".5s", 500000000ULL },     { "2.s", 2000000000ULL },
+               { "1h2m3s4ms", 3723004000000ULL }, { "0", 0 } };
+  static const char *const bad[] = { "", "s", "5x", "-5s", "+5s", "5 s", "1m30", "5s5", ".s", "99999999999h",
+                                     "18446744073709551616ns", "1e3s", NULL };
+  unsigned long long ns;
+  int wrong = 0;
+
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+    if (hull_parse_duration (good[i].s, &ns) < 0 || ns != good[i].ns)
+      {
+        printf ("# %s: %llu\n", good[i].s, ns);
+        wrong++;
+      }
+  T_OK (wrong == 0, "durations: Go's forms and plain seconds (%d wrong)", wrong);
+  wrong = 0;
+  for (size_t i = 0; bad[i]; i++)
+    if (hull_parse_duration (bad[i], &ns) == 0)
+      {
+        printf ("# `%s` accepted: %llu\n", bad[i], ns);
+        wrong++;
+      }
+  T_OK (wrong == 0, "durations: malformed or too long ones refused (%d accepted)", wrong);
+}
+
 int
 main (void)
 {
@@ -154,5 +231,7 @@ main (void)
   test_state ();
   test_passwd ();
   test_format_utc ();
+  test_ps_filter ();
+  test_durations ();
   return hull_test_done ();
 }
