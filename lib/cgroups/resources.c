@@ -152,6 +152,10 @@ write_one (const char *dir, const struct hull_res_write *w, hull_error_t *err)
     return 0;
   if (errno == ENOENT && w->alt_file && write_value (dir, w->alt_file, w->alt_value ? w->alt_value : w->value) == 0)
     return 0;
+  /* no memory+swap limit, on a kernel that does not account swap: there is none to lift */
+  if (errno == ENOENT && strcmp (w->field, "linux.resources.memory.swap") == 0
+      && (strcmp (w->value, "-1") == 0 || strcmp (w->value, "max") == 0))
+    return 0;
   if (errno == ENOENT)
     return hull_error (err, ENOENT, "%s: this kernel has no %s in `%s`", w->field, w->file, dir);
   return hull_error_sys (err, "%s: write `%s` to %s in `%s`", w->field, w->value, w->file, dir);
