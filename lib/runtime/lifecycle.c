@@ -68,6 +68,13 @@ open_container (const char *root, const char *id, bool lock, int *root_fd, int *
 }
 
 int
+hull_lifecycle_open (const char *root, const char *id, bool lock, int *root_fd, int *dir_fd, struct hull_state **st,
+                     hull_error_t *err)
+{
+  return open_container (root, id, lock, root_fd, dir_fd, st, err);
+}
+
+int
 hull_container_start (const char *root, const char *id, const struct hull_log *log, hull_error_t *err)
 {
   cleanup_close int root_fd = -1;

@@ -21,4 +21,10 @@ int hull_lifecycle_remove (int root_fd, const char *id, struct hull_cgroup *cg, 
                            size_t n, const char *bundle, json_t *annotations, const struct hull_log *log,
                            hull_error_t *err);
 
+struct hull_state;
+/* Open ID's state directory under ROOT (with LOCK, under its flock) and read its state; *st is
+   NULL while the container is being created. Fails naming the ID when it does not exist. */
+int hull_lifecycle_open (const char *root, const char *id, bool lock, int *root_fd, int *dir_fd,
+                         struct hull_state **st, hull_error_t *err);
+
 #endif

@@ -19,6 +19,7 @@
 #define HULL_EXEC_FIFO "exec.fifo"
 #define HULL_START_SOCKET "start.sock" /* `start` hears from the init here */
 #define HULL_PAUSED_MARK "paused"      /* present while `pause` holds the cgroup frozen */
+#define HULL_RESOURCES_FILE "resources.json" /* linux.resources in force, once `update` changed them */
 /* In the state root: compiled seccomp programs (lib/linux/seccomp-cache.c). */
 #define HULL_SECCOMP_CACHE_DIR "@seccomp-cache"
 
