@@ -24,6 +24,9 @@ struct cli_command
 
 extern const struct cli_command cli_commands[];
 
+/* Commands that live in files of their own. */
+int cmd_update (struct cli_globals *g, int argc, char **argv); /* commands-update.c */
+
 /* Print an error (stderr, and the --log file) and return the exit code 1. */
 int cli_fail (struct cli_globals *g, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 

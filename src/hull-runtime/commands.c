@@ -430,6 +430,8 @@ const struct cli_command cli_commands[] = {
   { "delete", cmd_delete, "[--force] ID", "delete a stopped container (--force: kill it first)" },
   { "pause", cmd_pause, "ID", "freeze every process of a running container (status paused)" },
   { "resume", cmd_resume, "ID", "thaw a paused container" },
+  { "update", cmd_update, "[--resources FILE|-] [--memory SIZE] [--pids-limit N] [--cpu-quota N] [...] ID",
+    "change the resource limits of a created, running or paused container" },
   { "list", cmd_list, "[--format table|json] [--quiet]", "list containers" },
   { "spec", cmd_spec, "[--rootless] [--bundle DIR]", "write a default config.json into the bundle", false, true },
   { "features", cmd_features, "", "print the features this runtime implements, as JSON", false, true },
