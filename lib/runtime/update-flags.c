@@ -149,6 +149,7 @@ flag_value (const struct hull_update_flag *f, const char *value, hull_error_t *e
 {
   unsigned long long u;
   int64_t v;
+  json_t *j;
 
   switch (f->kind)
     {
@@ -180,7 +181,10 @@ flag_value (const struct hull_update_flag *f, const char *value, hull_error_t *e
       hull_error (err, 0, "`%s` is not a weight from 10 to 1000", value);
       return NULL;
     case F_LIST:
-      return json_string (value);
+      if ((j = json_string (value)) != NULL) /* NULL: not UTF-8 */
+        return j;
+      hull_error (err, 0, "must be a list such as \"0-3,7\"");
+      return NULL;
     default:
       hull_error (err, 0, "Intel RDT is not implemented by hull-runtime (`features` lists intelRdt as disabled)");
       return NULL;
@@ -194,8 +198,11 @@ check_value (const struct hull_update_flag *f, json_t *v, hull_error_t *err)
   json_t *one = json_pack ("{s:{s:O}}", f->object, f->key, v);
   cleanup_free char *field = xasprintf ("%s.%s: ", f->object, f->key);
   size_t n = strlen (field);
-  int r = hull_spec_check_resources (one, err);
+  int r;
 
+  if (one == NULL)
+    return hull_error (err, 0, "out of memory");
+  r = hull_spec_check_resources (one, err);
   json_decref (one);
   if (r < 0 && strncmp ((*err)->msg, field, n) == 0)
     memmove ((*err)->msg, (*err)->msg + n, strlen ((*err)->msg + n) + 1);

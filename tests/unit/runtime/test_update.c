@@ -119,7 +119,8 @@ test_flags (void)
   T_OK (flag_refused ("pids-limit", "-2", "processes") && flag_refused ("blkio-weight", "5", "10 to 1000")
             && flag_refused ("blkio-weight", "1001", "10 to 1000"),
         "flags: out of range refused by name");
-  T_OK (flag_refused ("cpuset-cpus", "a-b", "must be a list"), "flags: a cpu list checked by the spec's rule");
+  T_OK (flag_refused ("cpuset-cpus", "a-b", "must be a list") && flag_refused ("cpuset-cpus", "\xb9", "must be a list"),
+        "flags: a cpu list checked by the spec's rule (and not UTF-8: refused, found by fuzz-update)");
   T_OK (flag_refused ("l3-cache-schema", "L3:0=f", "Intel RDT") && flag_refused ("mem-bw-schema", "MB:0=50", "Intel RDT"),
         "flags: Intel RDT refused");
   T_OK (flag_refused ("no-such", "1", "not an update flag"), "flags: an unknown one refused");
