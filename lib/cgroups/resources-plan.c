@@ -162,9 +162,14 @@ static void
 plan_pids (struct planner *p, json_t *o)
 {
   json_int_t v;
-  /* 0 leaves the limit alone, a negative value lifts it (runc's reading) */
-  if (get_int (o, "limit", &v) && v != 0)
-    add_limit (p, HULL_RES_PIDS, "pids.limit", "pids.max", v);
+  /* 0 leaves the limit alone, a negative value lifts it (runc's reading); v1's pids.max, like
+     v2's, takes "max" and refuses -1 */
+  if (!get_int (o, "limit", &v) || v == 0)
+    return;
+  if (v < 0)
+    add (p, HULL_RES_PIDS, "pids.limit", "pids.max", "max");
+  else
+    add (p, HULL_RES_PIDS, "pids.limit", "pids.max", "%" JSON_INTEGER_FORMAT, v);
 }
 
 static int

@@ -152,6 +152,10 @@ write_one (const char *dir, const struct hull_res_write *w, hull_error_t *err)
     return 0;
   if (errno == ENOENT && w->alt_file && write_value (dir, w->alt_file, w->alt_value ? w->alt_value : w->value) == 0)
     return 0;
+  /* no memory+swap limit, on a kernel that does not account swap: there is none to lift */
+  if (errno == ENOENT && strcmp (w->field, "linux.resources.memory.swap") == 0
+      && (strcmp (w->value, "-1") == 0 || strcmp (w->value, "max") == 0))
+    return 0;
   if (errno == ENOENT)
     return hull_error (err, ENOENT, "%s: this kernel has no %s in `%s`", w->field, w->file, dir);
   return hull_error_sys (err, "%s: write `%s` to %s in `%s`", w->field, w->value, w->file, dir);
@@ -170,8 +174,110 @@ dir_for (const struct hull_cgroup *cg, const struct hull_res_write *w)
   return h ? h->dir : NULL;
 }
 
+/* ---- update: what the files held before, to put back when a later write fails -------- */
+
+struct undo_entry
+{
+  const char *dir; /* the hierarchy's directory of the group (the group's, borrowed) */
+  char *file;
+  char *old;       /* its one line, without the newline */
+};
+
+struct undo_log
+{
+  struct undo_entry *e;
+  size_t n;
+};
+
+/* Note DIR/FILE's value, once. Nothing is noted for a file that cannot be read or holds no
+   single value (empty, or a per-device list of lines): there is nothing to write back. */
+static bool
+undo_note_file (struct undo_log *log, const char *dir, const char *file)
+{
+  cleanup_free char *path = xasprintf ("%s/%s", dir, file);
+  cleanup_free char *text = NULL;
+  hull_error_t ignored = NULL;
+  size_t len = 0;
+
+  for (size_t i = 0; i < log->n; i++)
+    if (log->e[i].dir == dir && strcmp (log->e[i].file, file) == 0)
+      return true;
+  if (hull_read_file_at (AT_FDCWD, path, &text, &len, &ignored) < 0)
+    {
+      hull_error_free (&ignored);
+      return false;
+    }
+  if (len > 0 && text[len - 1] == '\n')
+    text[--len] = '\0';
+  if (len == 0 || memchr (text, '\n', len) != NULL)
+    return true;
+  log->e = xrealloc (log->e, (log->n + 1) * sizeof *log->e);
+  log->e[log->n++] = (struct undo_entry) { .dir = dir, .file = xstrdup (file), .old = hull_steal_ptr (text) };
+  return true;
+}
+
+static void
+undo_note (struct undo_log *log, const char *dir, const struct hull_res_write *w)
+{
+  if (log && !undo_note_file (log, dir, w->file) && w->alt_file)
+    undo_note_file (log, dir, w->alt_file);
+}
+
+/* Write back what LOG noted, the latest first. One the kernel refuses in that order (a v1
+   memory limit above the memsw one still in force, say) is tried again once the others are
+   back. Returns the first file that could not be set back, or NULL. */
+static const char *
+undo_apply (const struct undo_log *log)
+{
+  cleanup_free bool *done = xmalloc0 (log->n + 1);
+  const char *left = NULL;
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      left = NULL;
+      for (size_t i = log->n; i-- > 0;)
+        {
+          if (done[i])
+            continue;
+          done[i] = write_value (log->e[i].dir, log->e[i].file, log->e[i].old) == 0;
+          if (!done[i])
+            left = log->e[i].file;
+        }
+      if (left == NULL)
+        break;
+    }
+  return left;
+}
+
+static void
+undo_free (struct undo_log *log)
+{
+  for (size_t i = 0; i < log->n; i++)
+    {
+      free (log->e[i].file);
+      free (log->e[i].old);
+    }
+  free (log->e);
+}
+
+/* ---- writing the plan -------------------------------------------------------------------- */
+
+/* W failed with EINVAL: v1's rule memory.limit_in_bytes <= memory.memsw.limit_in_bytes. */
+static void
+explain_memsw (const struct hull_res_write *w, hull_error_t *err)
+{
+  if (!w->v2 && (*err)->errno_ == EINVAL
+      && (strcmp (w->file, "memory.limit_in_bytes") == 0 || strcmp (w->file, "memory.memsw.limit_in_bytes") == 0))
+    {
+      char *msg = (*err)->msg;
+      (*err)->msg = xasprintf ("%s (cgroup v1 keeps the memory limit at or below the memory+swap limit: "
+                               "set memory.swap, or --memory-swap, as well)", msg);
+      free (msg);
+    }
+}
+
 static int
-write_plan (const struct hull_cgroup *cg, const struct hull_res_plan *plan, hull_error_t *err)
+write_plan (const struct hull_cgroup *cg, const struct hull_res_plan *plan, struct undo_log *undo, hull_error_t *err)
 {
   for (size_t i = 0; i < plan->n; i++)
     {
@@ -180,45 +286,79 @@ write_plan (const struct hull_cgroup *cg, const struct hull_res_plan *plan, hull
 
       if (dir == NULL)
         return hull_error (err, 0, "%s: no hierarchy for it", w->field);
+      undo_note (undo, dir, w);
       if (write_one (dir, w, err) == 0)
         continue;
-      /* v1 keeps memory.limit_in_bytes <= memory.memsw.limit_in_bytes at every step: raising
-         both, memsw must go first. */
-      if (w->memsw_pair && i + 1 < plan->n && ((*err)->errno_ == EINVAL || (*err)->errno_ == EBUSY))
+      /* v1 keeps memory.limit_in_bytes <= memory.memsw.limit_in_bytes at every step (EINVAL
+         otherwise): raising both, memsw must go first. (EBUSY is usage above the new limit,
+         which no order mends.) */
+      if (w->memsw_pair && i + 1 < plan->n && (*err)->errno_ == EINVAL)
         {
           hull_error_free (err);
+          undo_note (undo, dir, &plan->w[i + 1]);
           if (write_one (dir, &plan->w[i + 1], err) < 0 || write_one (dir, w, err) < 0)
-            return -1;
+            {
+              explain_memsw (w, err);
+              return -1;
+            }
           i++;
           continue;
         }
+      explain_memsw (w, err);
       return -1;
     }
   return 0;
 }
 
-int
-hull_cgroup_apply_resources (const struct hull_cgroup *cg, const struct hull_linux *lx, hull_error_t *err)
+/* Plan LX's resources for the controllers in WANTED and write them into CG. */
+static int
+apply (const struct hull_cgroup *cg, const struct hull_linux *lx, unsigned wanted, struct undo_log *undo,
+       hull_error_t *err)
 {
-  unsigned wanted = hull_res_wanted (lx ? lx->resources : NULL);
   cleanup_free char *avail = NULL;
   struct hull_res_plan plan;
   unsigned v2_mask;
   int ret;
 
-  /* Rootless: device nodes cannot be made in a user namespace, and the rules need a
-     privilege the caller has not got; they are left out, as runc does. */
-  if (cg->skip_denied)
-    wanted &= ~(unsigned) HULL_RES_DEVICES;
   if (wanted == 0)
     return 0;
   if (locate (cg, wanted, &avail, &v2_mask, err) < 0 || hull_res_plan (lx, wanted, v2_mask, &plan, err) < 0)
     return -1;
   ret = enable_v2 (cg, v2_mask & ~(unsigned) HULL_RES_DEVICES, &avail, &plan, err);
   if (ret == 0)
-    ret = write_plan (cg, &plan, err);
+    ret = write_plan (cg, &plan, undo, err);
   if (ret == 0 && (v2_mask & HULL_RES_DEVICES) && plan.n_dev_rules > 0)
     ret = hull_devices_bpf_attach (hull_cgroup_v2_hier (cg)->dir, plan.dev_rules, plan.n_dev_rules, err);
   hull_res_plan_free (&plan);
+  return ret;
+}
+
+int
+hull_cgroup_apply_resources (const struct hull_cgroup *cg, const struct hull_linux *lx, hull_error_t *err)
+{
+  unsigned wanted = hull_res_wanted (lx ? lx->resources : NULL);
+
+  /* Rootless: device nodes cannot be made in a user namespace, and the rules need a
+     privilege the caller has not got; they are left out, as runc does. */
+  if (cg->skip_denied)
+    wanted &= ~(unsigned) HULL_RES_DEVICES;
+  return apply (cg, lx, wanted, NULL, err);
+}
+
+int
+hull_cgroup_update_resources (const struct hull_cgroup *cg, json_t *resources, hull_error_t *err)
+{
+  struct hull_linux lx = { .resources = resources };
+  struct undo_log undo = { 0 };
+  const char *left;
+  int ret = apply (cg, &lx, hull_res_wanted (resources) & ~(unsigned) HULL_RES_DEVICES, &undo, err);
+
+  if (ret < 0 && undo.n > 0 && (left = undo_apply (&undo)) != NULL)
+    {
+      char *msg = (*err)->msg;
+      (*err)->msg = xasprintf ("%s; and %s, written before, could not be set back", msg, left);
+      free (msg);
+    }
+  undo_free (&undo);
   return ret;
 }

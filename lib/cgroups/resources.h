@@ -80,5 +80,11 @@ unsigned long long hull_res_io_weight (unsigned long long weight);  /* blkio.wei
    controllers needed, write the plan, and on v2 attach the device program. A controller the
    host has not got, where a setting asks for it, is an error naming the field. */
 int hull_cgroup_apply_resources (const struct hull_cgroup *cg, const struct hull_linux *lx, hull_error_t *err);
+/* `update`: write the settings RESOURCES (a checked linux.resources object) holds into the
+   group of a running container, as above but never device rules. When a write fails, the
+   files written before it get back the value they held (those holding a single value; a
+   per-device list such as blkio.throttle.* keeps what was written), and the error names the
+   field, and any file that could not be set back. */
+int hull_cgroup_update_resources (const struct hull_cgroup *cg, json_t *resources, hull_error_t *err);
 
 #endif

@@ -22,6 +22,7 @@
 /* The cgroup path create is about to make, written before it makes it: a create that dies
    before state.json leaves the way to its cgroup for `delete --force`. */
 #define HULL_CGROUP_MARK "cgroup.path"
+#define HULL_RESOURCES_FILE "resources.json" /* linux.resources in force, once `update` changed them */
 /* In the state root: compiled seccomp programs (lib/linux/seccomp-cache.c). */
 #define HULL_SECCOMP_CACHE_DIR "@seccomp-cache"
 

@@ -134,11 +134,19 @@ bool spec_is_big_marker (const json_t *v);
    string (markers would be ambiguous). */
 int spec_mark_big_ints (const char *data, size_t len, char **out, size_t *out_len);
 void spec_resolve_big_markers (json_t *v);
+/* Load the JSON text DATA (duplicate keys refused), big integers as markers; *marked tells
+   whether any were used. Errors begin "config.json: invalid JSON". */
+int spec_load_document (const char *data, size_t len, json_t **out, bool *marked, hull_error_t *err);
 
 /* spec_platforms.c: freebsd, zos, windows, vm and solaris objects of the document. */
 int spec_check_platforms (json_t *doc, hull_error_t *err);
 
+/* Refuse keys F's tables do not list, in V (checked against F already) and every object
+   below it; a string map's keys are free. */
+int spec_check_known (json_t *v, const char *path, const struct spec_field *f, hull_error_t *err);
+
 /* spec_linux.c */
+extern const struct spec_field spec_resources_field; /* linux.resources */
 int spec_parse_linux (json_t *obj, struct hull_linux **out, hull_error_t *err);
 void spec_linux_free (struct hull_linux *l);
 bool spec_is_absolute (const char *p);

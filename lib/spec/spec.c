@@ -576,9 +576,8 @@ json_parse_error (const json_error_t *jerr, hull_error_t *err)
                      jerr->column, jerr->text);
 }
 
-/* Load DATA; *marked tells whether big-integer markers were used (see spec-internal.h). */
-static int
-load_document (const char *data, size_t len, json_t **out, bool *marked, hull_error_t *err)
+int
+spec_load_document (const char *data, size_t len, json_t **out, bool *marked, hull_error_t *err)
 {
   const size_t flags = JSON_REJECT_DUPLICATES;
   cleanup_free char *copy = NULL;
@@ -638,7 +637,7 @@ hull_spec_parse (const char *data, size_t len, struct hull_spec **out, hull_erro
   *out = NULL;
   if (data == NULL)
     return hull_error (err, 0, "config.json: no data");
-  if (load_document (data, len, &spec->raw, &marked, err) < 0)
+  if (spec_load_document (data, len, &spec->raw, &marked, err) < 0)
     return -1;
   if (!json_is_object (spec->raw))
     return hull_error (err, 0, "config.json: expected an object at the top level, got %s",

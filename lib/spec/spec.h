@@ -186,6 +186,14 @@ void hull_spec_freep (struct hull_spec **spec);
    present, mappings present with a user namespace, no duplicate namespace types, ... */
 int hull_spec_validate_linux (const struct hull_spec *spec, hull_error_t *err);
 
+/* linux.resources on its own (the input of `hull-runtime update`): JSON text parsed and checked
+   with config.json's rules for that object, and fields the runtime spec does not define refused.
+   Errors name the field relative to the object ("memory.limit: expected a 64-bit integer, got
+   string"), for the caller to say where it came from. *out is a new reference. */
+int hull_spec_parse_resources (const char *data, size_t len, json_t **out, hull_error_t *err);
+/* The same checks of an object already in memory. */
+int hull_spec_check_resources (json_t *resources, hull_error_t *err);
+
 /* The namespace entry of TYPE, or NULL when the config does not list it. */
 const struct hull_namespace *hull_spec_namespace (const struct hull_spec *spec, int type);
 

@@ -802,3 +802,66 @@ spec_get_checked (json_t *obj, const char *path, const struct spec_field *f, jso
     }
   return 1;
 }
+
+/* ---- unknown fields -------------------------------------------------------------------- */
+
+static const struct spec_field *
+find_field (const struct spec_field *fields, const char *key)
+{
+  for (; fields->key; fields++)
+    if (strcmp (fields->key, key) == 0)
+      return fields;
+  return NULL;
+}
+
+static int
+known_keys (json_t *obj, const char *path, const struct spec_field *fields, hull_error_t *err)
+{
+  const char *key;
+  json_t *v;
+
+  json_object_foreach (obj, key, v)
+    {
+      cleanup_free char *p = spec_path_key (path, key);
+      const struct spec_field *f = find_field (fields, key);
+      if (f == NULL)
+        return spec_error (err, p, "unknown field");
+      if (spec_check_known (v, p, f, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+int
+spec_check_known (json_t *v, const char *path, const struct spec_field *f, hull_error_t *err)
+{
+  const char *key;
+  json_t *e;
+  size_t i;
+
+  if (f->fields == NULL)
+    return 0;
+  switch (f->kind)
+    {
+    case SPEC_OBJECT:
+      return known_keys (v, path, f->fields, err);
+    case SPEC_OBJECTV:
+      json_array_foreach (v, i, e)
+        {
+          cleanup_free char *p = spec_path_idx (path, i);
+          if (known_keys (e, p, f->fields, err) < 0)
+            return -1;
+        }
+      return 0;
+    case SPEC_OBJECT_MAP:
+      json_object_foreach (v, key, e)
+        {
+          cleanup_free char *p = spec_path_key (path, key);
+          if (known_keys (e, p, f->fields, err) < 0)
+            return -1;
+        }
+      return 0;
+    default:
+      return 0;
+    }
+}

@@ -401,7 +401,7 @@ static const struct spec_field memory_policy_fields[] = {
   { NULL },
 };
 
-static const struct spec_field resources_field
+const struct spec_field spec_resources_field
     = { "resources", SPEC_OBJECT, .fields = resources_fields };
 static const struct spec_field seccomp_field
     = { "seccomp", SPEC_OBJECT, .fields = seccomp_fields, .check = check_seccomp };
@@ -577,7 +577,7 @@ parse_linux_fields (json_t *lx, struct hull_linux *l, hull_error_t *err)
       || spec_get_strv (lx, path, "readonlyPaths", false, &l->readonly_paths, err) < 0
       || spec_get_string (lx, path, "mountLabel", false, &l->mount_label, err) < 0)
     return -1;
-  if (spec_get_checked (lx, path, &resources_field, &l->resources, err) < 0
+  if (spec_get_checked (lx, path, &spec_resources_field, &l->resources, err) < 0
       || spec_get_checked (lx, path, &seccomp_field, &l->seccomp, err) < 0
       || spec_get_checked (lx, path, &personality_field, &l->personality, err) < 0
       || spec_get_checked (lx, path, &intel_rdt_field, &l->intel_rdt, err) < 0

@@ -25,11 +25,10 @@ struct cli_command
 extern const struct cli_command cli_commands[];
 
 /* Commands defined outside commands.c. */
-int cli_cmd_exec (struct cli_globals *g, int argc, char **argv);
-
-/* commands-info.c */
-int cli_cmd_ps (struct cli_globals *g, int argc, char **argv);
+int cli_cmd_exec (struct cli_globals *g, int argc, char **argv);  /* commands-exec.c */
+int cli_cmd_ps (struct cli_globals *g, int argc, char **argv);    /* commands-info.c */
 int cli_cmd_events (struct cli_globals *g, int argc, char **argv);
+int cli_cmd_update (struct cli_globals *g, int argc, char **argv);    /* commands-update.c */
 
 /* Print an error (stderr, and the --log file) and return the exit code 1. */
 int cli_fail (struct cli_globals *g, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));

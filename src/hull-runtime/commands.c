@@ -433,6 +433,8 @@ const struct cli_command cli_commands[] = {
   { "delete", cmd_delete, "[--force] ID", "delete a stopped container (--force: kill it first)" },
   { "pause", cmd_pause, "ID", "freeze every process of a running container (status paused)" },
   { "resume", cmd_resume, "ID", "thaw a paused container" },
+  { "update", cli_cmd_update, "[--resources FILE|-] [--memory SIZE] [--pids-limit N] [--cpu-quota N] [...] ID",
+    "change the resource limits of a created, running or paused container" },
   { "list", cmd_list, "[--format table|json] [--quiet]", "list containers" },
   { "ps", cli_cmd_ps, "[--format table|json] ID [--] [PS_ARGS...]",
     "list the processes of a container: host pids (json), or their lines of ps(1)" },

@@ -222,3 +222,18 @@ tty_drive() {
   [[ $mem =~ ^[0-9.]+[kMG]?B$ ]] || fail "memory: $output"
   p rm -f -t 0 "$CID"
 }
+
+@test "podman update --memory --cpus reaches the container's cgroup through the runtime's update" {
+  [ -d /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/cpu ] || skip "reads the v1 memory and cpu files"
+  p run -d --network none --name "$CID" "$IMAGE" sleep 100
+  p update --memory 100m --cpus 0.5 "$CID"
+  local pid mem cpu
+  pid=$(podman inspect -f '{{.State.Pid}}' "$CID")
+  mem=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' /proc/"$pid"/cgroup)
+  cpu=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $3 }' /proc/"$pid"/cgroup)
+  [ "$(cat /sys/fs/cgroup/memory"$mem"/memory.limit_in_bytes)" = 104857600 ] ||
+    fail "memory limit: $(cat /sys/fs/cgroup/memory"$mem"/memory.limit_in_bytes)"
+  [ "$(cat /sys/fs/cgroup/cpu"$cpu"/cpu.cfs_quota_us)" = 50000 ] ||
+    fail "cpu quota: $(cat /sys/fs/cgroup/cpu"$cpu"/cpu.cfs_quota_us)"
+  p rm -f -t 0 "$CID"
+}

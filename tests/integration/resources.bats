@@ -123,3 +123,11 @@ need_controller() {
   update_config '.linux.resources.rdma = {mlx5_0: {hcaHandles: 3}}'
   expect_create_failure 'linux.resources.rdma'
 }
+
+@test "resources: pids.limit -1 is no limit (max, which v1's pids.max wants as well)" {
+  need_controller pids
+  update_config '.linux.resources.pids = {limit: -1}'
+  set_args sleep 30
+  create_container
+  [ "$(cat "$(group_dir pids)/pids.max")" = max ]
+}

@@ -227,6 +227,15 @@ skip_without_newuidmap() {
   urt delete "$CID"
 }
 
+@test "rootless: update of a container in no cgroup is refused, saying so" {
+  set_args sleep 30
+  urt_bg run --detach --bundle "$BUNDLE" "$CID"
+  run urt update --pids-limit 10 "$CID"
+  assert_failure
+  is_hull && assert_output_contains "no cgroup"
+  urt delete --force "$CID"
+}
+
 wait_status_as_user() {
   local i
   for ((i = 0; i < HULL_WAIT * 50; i++)); do
