@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # linux.resources observed from inside the container (and read back from the host's cgroup
-# files): a memory hog is OOM-killed at its limit, a busy loop is throttled to its CPU quota,
+# files): a memory hog is OOM-killed at its limit, a fork bomb stops at the pids limit, a busy
+# loop is throttled to its CPU quota,
 # a device no rule allows cannot be opened, block I/O throttles and hugetlb limits reach their
 # controllers; bad values are refused by name and leave nothing.
 
@@ -42,6 +43,24 @@ need_controller() {
   kills=$(awk '$1 == "oom_kill" { print $2 }' "$dir/memory.oom_control" "$dir/memory.events" 2>/dev/null | head -1)
   [ "${kills:-0}" -ge 1 ] || fail "no OOM kill recorded in $dir"
   ! grep -q survived "$BATS_TEST_TMPDIR/$CID.out" || fail "the hog survived: $(cat "$BATS_TEST_TMPDIR/$CID.out")"
+}
+
+@test "resources: a fork bomb stops at pids.limit" {
+  need_controller pids
+  update_config '.linux.resources.pids = {limit: 16}'
+  # every fork past the limit fails; the bomb keeps trying until it has seen a failure
+  set_args 'bomb() { while :; do sleep 600 & [ $? -eq 0 ] || return; done; }
+            ( bomb ) 2>/dev/null; echo "bomb stopped"; exec sleep 600'
+  run_detached
+  wait_for_file "$BATS_TEST_TMPDIR/$CID.out" 20
+  local dir n refused
+  dir=$(group_dir pids)
+  n=$(cat "$dir/pids.current")
+  refused=$(awk '$1 == "max" { print $2 }' "$dir/pids.events")
+  [ "$n" -le 16 ] || fail "$n processes under a limit of 16"
+  [ "$n" -ge 10 ] || fail "only $n processes: the bomb did not run"
+  [ "${refused:-0}" -ge 1 ] || fail "no fork refused: $(cat "$dir/pids.events")"
+  rt delete --force "$CID"
 }
 
 @test "resources: a busy loop is throttled to its CPU quota" {
