@@ -86,23 +86,10 @@ next_word (const char **p, const char *end, const char **word, size_t *len)
   return true;
 }
 
-/* The LEN bytes at S as a base-10 number, all of them digits. */
-static bool
-number (const char *s, size_t len, unsigned long long *out)
-{
-  char buf[32];
-
-  if (len == 0 || len >= sizeof buf)
-    return false;
-  memcpy (buf, s, len);
-  buf[len] = '\0';
-  return hull_parse_u64 (buf, out) == 0;
-}
-
 static int
 parse_number (const char *s, size_t len, const char *what, unsigned long long *out, hull_error_t *err)
 {
-  if (!number (s, len, out))
+  if (!hull_parse_u64_n (s, len, out))
     return hull_error (err, 0, "%s: `%.*s` is not a number", what, (int) len, s);
   return 0;
 }
@@ -114,8 +101,8 @@ parse_device (const char *s, size_t len, const char *what, unsigned *major, unsi
   const char *colon = memchr (s, ':', len);
   unsigned long long ma, mi;
 
-  if (colon == NULL || !number (s, (size_t) (colon - s), &ma)
-      || !number (colon + 1, len - (size_t) (colon + 1 - s), &mi) || ma > ~0U || mi > ~0U)
+  if (colon == NULL || !hull_parse_u64_n (s, (size_t) (colon - s), &ma)
+      || !hull_parse_u64_n (colon + 1, len - (size_t) (colon + 1 - s), &mi) || ma > ~0U || mi > ~0U)
     return hull_error (err, 0, "%s: `%.*s` is not a device number MAJOR:MINOR", what, (int) len, s);
   *major = (unsigned) ma;
   *minor = (unsigned) mi;

@@ -251,6 +251,18 @@ hull_rm_rf_at (int dirfd, const char *name, hull_error_t *err)
   return 0;
 }
 
+bool
+hull_parse_u64_n (const char *s, size_t len, unsigned long long *out)
+{
+  char buf[32];
+
+  if (len == 0 || len >= sizeof buf)
+    return false;
+  memcpy (buf, s, len);
+  buf[len] = '\0';
+  return hull_parse_u64 (buf, out) == 0;
+}
+
 int
 hull_parse_u64 (const char *s, unsigned long long *out)
 {

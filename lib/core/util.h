@@ -61,5 +61,7 @@ void hull_format_utc (const struct timespec *ts, bool nanos, char buf[HULL_UTC_B
 
 /* Parse a base-10 unsigned integer that must fill the whole string. */
 int hull_parse_u64 (const char *s, unsigned long long *out);
+/* The same for the LEN bytes at S (not NUL-terminated): true when they are all a number. */
+bool hull_parse_u64_n (const char *s, size_t len, unsigned long long *out);
 
 #endif

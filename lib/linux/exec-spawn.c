@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../core/util.h"
+#include "spawn.h"
 #include "sync.h"
 #include "terminal.h"
 
@@ -57,19 +58,6 @@ hull_exec_namespaces (pid_t pid, int *flags, hull_error_t *err)
         *flags |= ns_names[i].flag;
     }
   return 0;
-}
-
-static pid_t
-clone3_flags (unsigned long flags, int cgroup_fd)
-{
-  /* CLONE_PARENT takes no exit signal of its own: the child's end is reported as ours was */
-  struct clone_args args = { .flags = flags, .exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD };
-  if (cgroup_fd >= 0)
-    {
-      args.flags |= CLONE_INTO_CGROUP;
-      args.cgroup = (unsigned) cgroup_fd;
-    }
-  return syscall (SYS_clone3, &args, sizeof args);
 }
 
 static void __attribute__ ((noreturn))
@@ -157,7 +145,7 @@ first (struct hull_exec_ctx *x, int parent_sync)
   if (enter_root (x->init_root, &err) < 0)
     fail (sync_fd, &err);
   close (x->init_root);
-  pid = clone3_flags (CLONE_PARENT, -1);
+  pid = hull_clone3 (CLONE_PARENT, -1);
   if (pid < 0)
     {
       hull_error_sys (&err, "exec: fork the process in the container");
@@ -177,7 +165,7 @@ int
 hull_exec_spawn (struct hull_exec_ctx *x, int parent_sync, pid_t *pid, hull_error_t *err)
 {
   int cgroup_fd = x->cgroup_join ? x->cgroup_join->clone_fd : -1;
-  pid_t c = clone3_flags (0, cgroup_fd);
+  pid_t c = hull_clone3 (0, cgroup_fd);
   int32_t value = 0;
   int status;
 

@@ -34,9 +34,8 @@ struct ns_plan
   bool time_offsets;         /* a new time namespace with offsets to write first */
 };
 
-/* clone3 with FLAGS; with CGROUP_FD >= 0 the child starts in that (v2) cgroup. */
-static pid_t
-clone3_into (unsigned long flags, int cgroup_fd)
+pid_t
+hull_clone3 (unsigned long flags, int cgroup_fd)
 {
   struct clone_args args = { .flags = flags, .exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD };
   if (cgroup_fd >= 0)
@@ -209,7 +208,7 @@ stage1 (struct hull_init_ctx *ctx, const struct ns_plan *plan)
         child_fail (ctx, &err);
     }
   /* no cgroup here: the init inherits stage 1's, joined at its start */
-  pid = clone3_into (CLONE_PARENT | (plan->new_flags & CLONE_NEWPID), -1);
+  pid = hull_clone3 (CLONE_PARENT | (plan->new_flags & CLONE_NEWPID), -1);
   if (pid < 0)
     {
       hull_error_sys (&err, "clone the container process");
@@ -226,7 +225,7 @@ static int
 spawn_two_stage (struct hull_init_ctx *ctx, const struct ns_plan *plan, int parent_sync, pid_t *out,
                  hull_error_t *err)
 {
-  pid_t s1 = clone3_into (0, first_child_cgroup_fd (ctx));
+  pid_t s1 = hull_clone3 (0, first_child_cgroup_fd (ctx));
   enum hull_sync_type type;
   int32_t value;
   int status;
@@ -306,7 +305,7 @@ spawn_direct (struct hull_init_ctx *ctx, const struct ns_plan *plan, int parent_
   /* A new network namespace is the costliest thing clone makes (about 0.5 ms): the child
      makes it itself, while the runtime makes the v1 cgroups. Owned by the same user
      namespace either way. */
-  pid = ret < 0 ? -1 : clone3_into (flags & ~(unsigned long) CLONE_NEWNET, first_child_cgroup_fd (ctx));
+  pid = ret < 0 ? -1 : hull_clone3 (flags & ~(unsigned long) CLONE_NEWNET, first_child_cgroup_fd (ctx));
   if (pid == 0)
     {
       hull_error_t cerr = NULL;

@@ -15,4 +15,8 @@
    are written. */
 int hull_spawn (struct hull_init_ctx *ctx, int parent_sync, pid_t *pid, hull_error_t *err);
 
+/* clone3 with FLAGS (and SIGCHLD as exit signal, but for CLONE_PARENT, which takes none);
+   with CGROUP_FD >= 0 the child starts in that (v2) cgroup (CLONE_INTO_CGROUP). */
+pid_t hull_clone3 (unsigned long flags, int cgroup_fd);
+
 #endif

@@ -84,19 +84,6 @@ pid_column (const char *header, size_t len)
   return -1;
 }
 
-/* The LEN bytes at W as a pid. */
-static bool
-parse_pid (const char *w, size_t len, unsigned long long *pid)
-{
-  char buf[24];
-
-  if (len == 0 || len >= sizeof buf)
-    return false;
-  memcpy (buf, w, len);
-  buf[len] = '\0';
-  return hull_parse_u64 (buf, pid) == 0;
-}
-
 static bool
 in_list (const pid_t *pids, size_t n, unsigned long long pid)
 {
@@ -129,7 +116,7 @@ hull_ps_filter (const char *ps_output, const pid_t *pids, size_t n, char **out, 
       len = strcspn (p, "\n");
       if (strspn (p, " \t") >= len)
         continue; /* an empty line */
-      if (!word_at (p, len, (size_t) col, &w, &wl) || !parse_pid (w, wl, &pid))
+      if (!word_at (p, len, (size_t) col, &w, &wl) || !hull_parse_u64_n (w, wl, &pid))
         return hull_error (err, 0, "ps's output line `%.*s` has no pid in the PID column", (int) len, p);
       if (in_list (pids, n, pid))
         fprintf (f, "%.*s\n", (int) len, p);

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "core/error.h"
 #include "core/log.h"
 
 struct cli_globals
@@ -30,6 +31,11 @@ int cli_cmd_ps (struct cli_globals *g, int argc, char **argv);    /* commands-in
 int cli_cmd_events (struct cli_globals *g, int argc, char **argv);
 int cli_cmd_update (struct cli_globals *g, int argc, char **argv);    /* commands-update.c */
 
+/* "Usage: hull-runtime NAME ..." from the command table, to stderr when CODE is not 0;
+   returns CODE. */
+int cli_usage (const char *name, int code);
+/* cli_fail with *ERR's message; *ERR is freed. */
+int cli_fail_err (struct cli_globals *g, hull_error_t *err);
 /* Print an error (stderr, and the --log file) and return the exit code 1. */
 int cli_fail (struct cli_globals *g, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 

@@ -143,10 +143,7 @@ cli_cmd_exec (struct cli_globals *g, int argc, char **argv)
   int r = parse_exec (g, argc, argv, &c);
 
   if (r == 0 && hull_container_exec (&c.o, &status, &err) < 0)
-    {
-      r = cli_fail (g, "%s", err->msg);
-      hull_error_free (&err);
-    }
+    r = cli_fail_err (g, &err);
   exec_cli_free (&c);
   return r ? r : status;
 }

@@ -13,23 +13,6 @@
 
 #define DEFAULT_INTERVAL_NS 5000000000ULL /* runc's 5s */
 
-static int
-usage (const char *name, int code)
-{
-  for (const struct cli_command *c = cli_commands; c->name; c++)
-    if (strcmp (c->name, name) == 0)
-      fprintf (code ? stderr : stdout, "Usage: hull-runtime %s %s\n%s\n", name, c->usage, c->summary);
-  return code;
-}
-
-static int
-fail_err (struct cli_globals *g, hull_error_t *err)
-{
-  int r = cli_fail (g, "%s", (*err)->msg);
-  hull_error_free (err);
-  return r;
-}
-
 /* ---- ps --------------------------------------------------------------------------------- */
 
 static int
@@ -42,7 +25,7 @@ print_pids (struct cli_globals *g, const char *id)
   size_t n;
 
   if (hull_container_pids (g->root, id, &pids, &n, &err) < 0)
-    return fail_err (g, &err);
+    return cli_fail_err (g, &err);
   a = json_array ();
   for (size_t i = 0; i < n; i++)
     json_array_append_new (a, json_integer (pids[i]));
@@ -59,7 +42,7 @@ print_table (struct cli_globals *g, const char *id, char *const *ps_args)
   cleanup_free char *text = NULL;
 
   if (hull_container_ps (g->root, id, ps_args, &text, &err) < 0)
-    return fail_err (g, &err);
+    return cli_fail_err (g, &err);
   fputs (text, stdout);
   return 0;
 }
@@ -82,7 +65,7 @@ cli_cmd_ps (struct cli_globals *g, int argc, char **argv)
       else if (c == 'f')
         return cli_fail (g, "ps: --format `%s`: use table or json", optarg);
       else
-        return usage ("ps", c == 'h' ? 0 : 2);
+        return cli_usage ("ps", c == 'h' ? 0 : 2);
     }
   if (optind >= argc)
     {
@@ -131,7 +114,7 @@ cli_cmd_events (struct cli_globals *g, int argc, char **argv)
       else if (c == O_INTERVAL && (hull_parse_duration (optarg, &o.interval_ns) < 0 || o.interval_ns == 0))
         return cli_fail (g, "events: --interval `%s`: not a duration above 0 such as 5s, 500ms or 1m", optarg);
       else if (c != O_INTERVAL)
-        return usage ("events", c == 'h' ? 0 : 2);
+        return cli_usage ("events", c == 'h' ? 0 : 2);
     }
   if (optind != argc - 1)
     {
@@ -140,6 +123,6 @@ cli_cmd_events (struct cli_globals *g, int argc, char **argv)
     }
   o.id = argv[optind];
   if (hull_container_events (&o, &err) < 0)
-    return fail_err (g, &err);
+    return cli_fail_err (g, &err);
   return 0;
 }

@@ -22,18 +22,9 @@ n_flags (void)
 }
 
 static void
-print_usage (FILE *out)
-{
-  const struct cli_command *c = cli_commands;
-  while (c->name && strcmp (c->name, "update") != 0)
-    c++;
-  fprintf (out, "Usage: hull-runtime update %s\n%s\n", c->usage, c->summary);
-}
-
-static void
 print_help (void)
 {
-  print_usage (stdout);
+  cli_usage ("update", 0);
   printf ("\nOptions (flags override the file's values; what is not given stays as it is):\n"
           "  %-28s %s\n", "--resources, -r FILE|-",
           "linux.resources JSON to apply, from FILE or stdin (`-`)");
@@ -88,7 +79,7 @@ parse (struct cli_globals *g, int argc, char **argv, struct hull_update_opts *o)
         }
       else
         {
-          print_usage (stderr);
+          cli_usage ("update", 2);
           return 2;
         }
     }

@@ -24,16 +24,16 @@ find (const char *name)
   return NULL;
 }
 
-static int
-cmd_usage (const char *name, int code)
+int
+cli_usage (const char *name, int code)
 {
   const struct cli_command *c = find (name);
   fprintf (code ? stderr : stdout, "Usage: hull-runtime %s %s\n%s\n", name, c->usage, c->summary);
   return code;
 }
 
-static int
-fail_err (struct cli_globals *g, hull_error_t *err)
+int
+cli_fail_err (struct cli_globals *g, hull_error_t *err)
 {
   int r = cli_fail (g, "%s", (*err)->msg);
   hull_error_free (err);
@@ -113,13 +113,13 @@ parse_create (struct cli_globals *g, const char *cmd, int argc, char **argv, str
           break; /* hull-runtime never creates a session keyring */
         case 'd':
           if (!is_run)
-            return cmd_usage (cmd, 2);
+            return cli_usage (cmd, 2);
           o->detach = true;
           break;
         case 'h':
-          exit (cmd_usage (cmd, 0));
+          exit (cli_usage (cmd, 0));
         default:
-          return cmd_usage (cmd, 2);
+          return cli_usage (cmd, 2);
         }
     }
   o->id = need_id (g, cmd, argc, argv);
@@ -135,7 +135,7 @@ cmd_create (struct cli_globals *g, int argc, char **argv)
   if (r)
     return r;
   if (hull_container_create (&o, &err) < 0)
-    return fail_err (g, &err);
+    return cli_fail_err (g, &err);
   return 0;
 }
 
@@ -149,7 +149,7 @@ cmd_run (struct cli_globals *g, int argc, char **argv)
   if (r)
     return r;
   if (hull_container_run (&o, &status, &err) < 0)
-    return fail_err (g, &err);
+    return cli_fail_err (g, &err);
   return status;
 }
 
@@ -162,7 +162,7 @@ simple_id (struct cli_globals *g, const char *cmd, int argc, char **argv, int *c
   *code = 0;
   while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
     {
-      *code = c == 'h' ? cmd_usage (cmd, 0) : cmd_usage (cmd, 2);
+      *code = c == 'h' ? cli_usage (cmd, 0) : cli_usage (cmd, 2);
       if (c != 'h')
         return NULL;
       exit (0);
@@ -182,7 +182,7 @@ cmd_start (struct cli_globals *g, int argc, char **argv)
   if (id == NULL)
     return code;
   if (hull_container_start (g->root, id, &g->log, &err) < 0)
-    return fail_err (g, &err);
+    return cli_fail_err (g, &err);
   return 0;
 }
 
@@ -197,7 +197,7 @@ id_command (struct cli_globals *g, const char *name, int argc, char **argv,
   if (id == NULL)
     return code;
   if (fn (g->root, id, &err) < 0)
-    return fail_err (g, &err);
+    return cli_fail_err (g, &err);
   return 0;
 }
 
@@ -232,7 +232,7 @@ cmd_state (struct cli_globals *g, int argc, char **argv)
   if (id == NULL)
     return code;
   if (hull_container_state (g->root, id, &o, &err) < 0)
-    return fail_err (g, &err);
+    return cli_fail_err (g, &err);
   print_json (o);
   json_decref (o);
   return 0;
@@ -253,14 +253,14 @@ cmd_kill (struct cli_globals *g, int argc, char **argv)
       if (c == 'a')
         all = true;
       else
-        return cmd_usage ("kill", c == 'h' ? 0 : 2);
+        return cli_usage ("kill", c == 'h' ? 0 : 2);
     }
   if (optind >= argc || argc - optind > 2)
     return cli_fail (g, "kill: expected a container ID and an optional signal");
   if (argc - optind == 2 && (sig = hull_signal_parse (argv[optind + 1])) < 0)
     return cli_fail (g, "kill: unknown signal `%s`", argv[optind + 1]);
   if (hull_container_kill (g->root, argv[optind], sig, all, &err) < 0)
-    return fail_err (g, &err);
+    return cli_fail_err (g, &err);
   return 0;
 }
 
@@ -280,7 +280,7 @@ cmd_delete (struct cli_globals *g, int argc, char **argv)
       if (c == 'f')
         force = true;
       else
-        return cmd_usage ("delete", c == 'h' ? 0 : 2);
+        return cli_usage ("delete", c == 'h' ? 0 : 2);
     }
   if ((id = need_id (g, "delete", argc, argv)) == NULL)
     return 2;
@@ -292,7 +292,7 @@ cmd_delete (struct cli_globals *g, int argc, char **argv)
           hull_error_free (&err);
           return 0;
         }
-      return fail_err (g, &err);
+      return cli_fail_err (g, &err);
     }
   return 0;
 }
@@ -333,10 +333,10 @@ cmd_list (struct cli_globals *g, int argc, char **argv)
       else if (c == 'f')
         return cli_fail (g, "list: --format `%s`: use table or json", optarg);
       else
-        return cmd_usage ("list", c == 'h' ? 0 : 2);
+        return cli_usage ("list", c == 'h' ? 0 : 2);
     }
   if (hull_container_list (g->root, &all, &err) < 0)
-    return fail_err (g, &err);
+    return cli_fail_err (g, &err);
   if (json)
     {
       char *s = json_dumps (all, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -387,7 +387,7 @@ cmd_spec (struct cli_globals *g, int argc, char **argv)
       else if (c == O_ROOTLESS)
         rootless = true;
       else
-        return cmd_usage ("spec", c == 'h' ? 0 : 2);
+        return cli_usage ("spec", c == 'h' ? 0 : 2);
     }
   if (optind != argc)
     return cli_fail (g, "spec: takes no arguments");
@@ -400,7 +400,7 @@ cmd_spec (struct cli_globals *g, int argc, char **argv)
   if (text == NULL)
     return cli_fail (g, "spec: could not build the default configuration");
   if (hull_write_file_atomic_at (dfd, "config.json", text, strlen (text), 0644, &err) < 0)
-    return fail_err (g, &err);
+    return cli_fail_err (g, &err);
   return 0;
 }
 
@@ -409,7 +409,7 @@ cmd_features (struct cli_globals *g, int argc, char **argv)
 {
   json_t *f;
   if (argc > 1 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
-    return cmd_usage ("features", 0);
+    return cli_usage ("features", 0);
   if (argc > 1)
     return cli_fail (g, "features: takes no arguments");
   f = hull_features_json ();

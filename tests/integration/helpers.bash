@@ -368,6 +368,18 @@ cgroup_mounts() {
          if (t == "cgroup" || t == "cgroup2") print t, $5 }' /proc/self/mountinfo
 }
 
+# group_dir CONTROLLER: the directory of the container's cgroup ($CGPATH) in the hierarchy holding CONTROLLER (a v1
+# hierarchy named after it, else the cgroup2 one if it offers it), or nothing.
+group_dir() {
+  local type mnt
+  while read -r type mnt; do
+    if [ "$type" = cgroup ] && [[ ,$(basename "$mnt"), == *,$1,* ]]; then echo "$mnt$CGPATH"; return; fi
+  done < <(cgroup_mounts)
+  while read -r type mnt; do
+    if [ "$type" = cgroup2 ] && grep -qw "$1" "$mnt/cgroup.controllers" 2>/dev/null; then echo "$mnt$CGPATH"; return; fi
+  done < <(cgroup_mounts)
+}
+
 # --- assertions --------------------------------------------------------------------------
 
 fail() {

@@ -351,3 +351,22 @@ check_state_json() {
   run "$RUNTIME" --root "$BATS_TEST_TMPDIR/other" state "$CID"
   assert_failure
 }
+
+@test "kill --all signals every process in the container's cgroup, not only the init" {
+  # no pid namespace: the init's death alone would not take its children along
+  update_config '.linux.namespaces |= map(select(.type != "pid"))'
+  # the init catches TERM (a handler, which its children do not inherit) and lives on
+  set_args 'trap "echo caught" TERM; sleep 1000 & sleep 1000 & while :; do sleep 0.2; done'
+  run_detached
+  pid=$(container_pid)
+  for i in $(seq 100); do [ "$(pgrep -P "$pid" -f "sleep 1000" | wc -l)" -ge 2 ] && break; sleep 0.02; done
+  kids=$(pgrep -P "$pid" -f "sleep 1000")
+  [ "$(wc -w <<<"$kids")" -ge 2 ] || fail "the children did not start"
+  rt kill --all "$CID" TERM
+  for k in $kids; do
+    for i in $(seq 100); do [ -e "/proc/$k" ] && [ "$(awk '{print $3}' /proc/$k/stat)" != Z ] || break; sleep 0.02; done
+    [ ! -e "/proc/$k" ] || [ "$(awk '{print $3}' /proc/$k/stat)" = Z ] || fail "child $k survived kill --all"
+  done
+  [ -e "/proc/$pid" ] || fail "the init died of a TERM it catches"
+  rt delete --force "$CID"
+}

@@ -13,18 +13,6 @@ setup() {
   update_config '.linux.cgroupsPath = $p' --arg p "$CGPATH"
 }
 
-# group_dir CONTROLLER: the container's directory in the hierarchy holding CONTROLLER (a v1
-# hierarchy named after it, else the cgroup2 one if it offers it), or nothing.
-group_dir() {
-  local type mnt
-  while read -r type mnt; do
-    if [ "$type" = cgroup ] && [[ ,$(basename "$mnt"), == *,$1,* ]]; then echo "$mnt$CGPATH"; return; fi
-  done < <(cgroup_mounts)
-  while read -r type mnt; do
-    if [ "$type" = cgroup2 ] && grep -qw "$1" "$mnt/cgroup.controllers" 2>/dev/null; then echo "$mnt$CGPATH"; return; fi
-  done < <(cgroup_mounts)
-}
-
 need_controller() {
   [ -n "$(group_dir "$1")" ] || skip "no $1 controller on this host"
 }

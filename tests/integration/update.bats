@@ -13,18 +13,6 @@ setup() {
   with_xdir
 }
 
-# group_dir CONTROLLER: the container's directory in the hierarchy holding CONTROLLER (a v1
-# hierarchy named after it, else the cgroup2 one if it offers it), or nothing.
-group_dir() {
-  local type mnt
-  while read -r type mnt; do
-    if [ "$type" = cgroup ] && [[ ,$(basename "$mnt"), == *,$1,* ]]; then echo "$mnt$CGPATH"; return; fi
-  done < <(cgroup_mounts)
-  while read -r type mnt; do
-    if [ "$type" = cgroup2 ] && grep -qw "$1" "$mnt/cgroup.controllers" 2>/dev/null; then echo "$mnt$CGPATH"; return; fi
-  done < <(cgroup_mounts)
-}
-
 # need_v1 CONTROLLER: skip unless CONTROLLER is a v1 one here (the tests read v1 files).
 need_v1() {
   case $(group_dir "$1") in
