@@ -290,3 +290,18 @@ wait_status_as_user() {
   exe=$(readlink /proc/"$pid"/exe)
   [ "$exe" = "$(readlink -f "$RUNTIME")" ] || fail "init runs from $exe"
 }
+
+@test "rootless: exec joins the user's container (its user namespace included) as the user" {
+  set_args sleep 30
+  urt_bg run --detach --bundle "$BUNDLE" "$CID"
+  pid=$(as_user "$RUNTIME" --root "$ROOT" state "$CID" </dev/null | jq -r .pid)
+  run urt exec "$CID" sh -c 'id -u; readlink /proc/self/ns/user; readlink /proc/self/ns/mnt'
+  assert_success
+  [ "${lines[0]}" = 0 ] || fail "not root in the container: $output"
+  [ "${lines[1]}" = "$(readlink /proc/$pid/ns/user)" ] || fail "another user namespace: $output"
+  [ "${lines[2]}" = "$(readlink /proc/$pid/ns/mnt)" ] || fail "another mount namespace: $output"
+  urt exec --detach --pid-file "$RL_DIR/share/exec.pid" "$CID" sleep 30
+  epid=$(cat "$RL_DIR/share/exec.pid")
+  [ "$(awk '/^Uid:/ { print $2 }' /proc/$epid/status)" = "$RL_UID" ] || fail "the exec'd process is not the user's on the host"
+  urt delete --force "$CID"
+}
