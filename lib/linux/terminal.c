@@ -72,6 +72,12 @@ console_target (int dev, int *out, hull_error_t *err)
   *out = openat (dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (*out < 0)
     return hull_error_sys (err, "process.terminal: open /dev/console");
+  /* What is mounted on is what was checked: a file, never a link swapped in meanwhile
+     (CVE-2025-52565 sent runc's console mount through one). */
+  if (fstat (*out, &st) < 0)
+    return hull_error_sys (err, "process.terminal: stat /dev/console");
+  if (!S_ISREG (st.st_mode) && !S_ISCHR (st.st_mode))
+    return hull_error (err, EINVAL, "process.terminal: /dev/console is neither a file nor a device");
   return 0;
 }
 

@@ -112,3 +112,32 @@ load helpers
   [ ! -e /t ] || { rmdir /t 2>/dev/null; fail "a runtime followed the symlink: /t was made on the host"; }
   [ -d "$root/t" ] || fail "the race was never met (no /t inside the rootfs): the test proved nothing"
 }
+
+# CVE-2025-52565: runc bind-mounted the terminal's pty onto the container's /dev/console
+# without checking what that was, so an image whose /dev/console is a symlink (into /proc,
+# say) sent the mount there, over a file masking would otherwise protect. Here the image's
+# own /dev (no tmpfs over it) carries such a link to /proc/sys/kernel/core_pattern.
+@test "CVE-2025-52565: an image's /dev/console symlink does not redirect the terminal's mount" {
+  skip_if_old_runc "Debian's runc 1.1.5 FAILS this: it mounts the pty over /proc/sys/kernel/core_pattern"
+  command -v gcc >/dev/null || skip "gcc is needed to build the console socket's receiver"
+  gcc -O2 -o "$BATS_TEST_TMPDIR/recvtty" "$BATS_TEST_DIRNAME/../fixtures/recvtty.c"
+  own_rootfs
+  ln -s /proc/sys/kernel/core_pattern "$BUNDLE/rootfs/dev/console"
+  update_config '.mounts |= map(select(.destination != "/dev")) | .process.terminal = true'
+  set_args 'echo "mounts-on-core_pattern=$(grep -c " /proc/sys/kernel/core_pattern " /proc/self/mountinfo)";
+            [ -L /dev/console ] && echo console-is-link; [ -c /dev/console ] && echo console-is-tty; true'
+  sock=$BATS_TEST_TMPDIR/console.sock
+  "$BATS_TEST_TMPDIR/recvtty" "$sock" "$BATS_TEST_TMPDIR/tty.out" 3>&- &
+  recv=$!
+  for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.02; done
+  if ! rt_bg create --console-socket "$sock" --bundle "$BUNDLE" "$CID"; then
+    kill "$recv" 2>/dev/null || true
+    is_hull && fail "create failed"
+    return 0 # refusing the link is blocking it too
+  fi
+  rt start "$CID"
+  for i in $(seq 250); do kill -0 "$recv" 2>/dev/null || break; sleep 0.02; done
+  out=$(tr -d '\r' <"$BATS_TEST_TMPDIR/tty.out")
+  grep -qx 'mounts-on-core_pattern=0' <<<"$out" || fail "the pty went over core_pattern: $out"
+  grep -qx console-is-tty <<<"$out" || fail "/dev/console is not the terminal: $out"
+}
