@@ -8,10 +8,14 @@ packages=(
   # build
   build-essential gcc clang libclang-rt-dev meson ninja-build pkg-config
   libjansson-dev libseccomp-dev libcap-dev libselinux1-dev
+  # images: layer reading, hashing, decompression, the registry client
+  libarchive-dev libssl-dev zlib1g-dev libzstd-dev libcurl4-openssl-dev
   # test fixtures and harness
   busybox-static bats jq util-linux iproute2 perl strace time
   # reference runtimes and podman (with its default network stack)
   runc crun podman conmon uidmap netavark aardvark-dns iptables catatonit
+  # reference image tools and a local registry for the image tests
+  skopeo umoci docker-registry
   # benchmarks
   hyperfine
 )
