@@ -221,3 +221,14 @@ EOF
   [ ! -s "$XDIR/hits" ] || fail "the container wrote: $(cat "$XDIR/hits")"
   [ "$(sha256sum "$copy" | cut -d' ' -f1)" = "$before" ] || fail "the runtime's binary changed"
 }
+
+@test "exec --preserve-fds: descriptors from 3 on reach the process, and no others" {
+  run_detached
+  echo preserved-data >"$BATS_TEST_TMPDIR/fd3"
+  run "$RUNTIME" --root "$ROOT" exec --preserve-fds 1 "$CID" sh -c 'cat <&3; ls /proc/self/fd | sort -n | tr "\n" " "' \
+    3<"$BATS_TEST_TMPDIR/fd3" 5<"$BATS_TEST_TMPDIR/fd3"
+  assert_success
+  [ "${lines[0]}" = preserved-data ] || fail "$output"
+  # 0-3, and 4 for the directory ls reads; never 5, which was not preserved
+  [[ " ${lines[1]} " != *" 5 "* ]] || fail "fd 5 leaked: ${lines[1]}"
+}
