@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -453,6 +454,24 @@ propagation_flag (const char *name)
   return 0;
 }
 
+/* A bind of the container's /dev/null, which must be the null device itself: a symlink put
+   there (CVE-2025-31133 sent runc's masks through one to /proc/sys/kernel/core_pattern) or
+   any other file is refused rather than mounted over a masked path. */
+static int
+clone_null (int *mfd, hull_error_t *err)
+{
+  struct stat st;
+
+  *mfd = open_tree (AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+  if (*mfd < 0)
+    return hull_error_sys (err, "linux.maskedPaths: bind source `/dev/null`");
+  if (fstat (*mfd, &st) < 0)
+    return hull_error_sys (err, "linux.maskedPaths: stat /dev/null");
+  if (!S_ISCHR (st.st_mode) || major (st.st_rdev) != 1 || minor (st.st_rdev) != 3)
+    return hull_error (err, EINVAL, "linux.maskedPaths: the container's /dev/null is not the null device");
+  return 0;
+}
+
 /* Hide PATH: a read-only empty tmpfs over a directory, /dev/null over anything else. The fd is
    taken with O_NOFOLLOW after a scoped lookup, so a symlink cannot redirect the mask. */
 static int
@@ -482,7 +501,7 @@ mask_path (const char *path, const char *label, int *empty_dir_fs, hull_error_t 
       if (clone_tree (*empty_dir_fs, "", false, "linux.maskedPaths", &mfd, err) < 0)
         return -1;
     }
-  else if (clone_tree (AT_FDCWD, "/dev/null", false, "linux.maskedPaths", &mfd, err) < 0)
+  else if (clone_null (&mfd, err) < 0)
     return -1;
   return attach (mfd, target, path, err);
 }

@@ -141,3 +141,31 @@ load helpers
   grep -qx 'mounts-on-core_pattern=0' <<<"$out" || fail "the pty went over core_pattern: $out"
   grep -qx console-is-tty <<<"$out" || fail "/dev/console is not the terminal: $out"
 }
+
+# CVE-2025-31133: runc masked files with a bind of the container's /dev/null, following it when
+# it was a symlink, so a /dev/null pointing at /proc/sys/kernel/core_pattern turned every masked
+# file into the host's core_pattern (Debian's runc 1.1.5 even writes the container's output
+# there). Here the image's own /dev (no tmpfs over it) carries such a link; the masked
+# /proc/keys must end up the null device, and the host's core_pattern must not change (it is
+# put back, and the test fails, if it did).
+@test "CVE-2025-31133: an image's /dev/null symlink does not turn masked paths into what it points at" {
+  skip_if_old_runc "Debian's runc 1.1.5 FAILS this: it writes the container's output into the host's core_pattern"
+  local before
+  before=$(cat /proc/sys/kernel/core_pattern)
+  own_rootfs
+  ln -s /proc/sys/kernel/core_pattern "$BUNDLE/rootfs/dev/null"
+  update_config '.mounts |= map(select(.destination != "/dev")) | .linux.maskedPaths = ["/proc/keys"]'
+  set_args 'stat -c "%F %t:%T" /proc/keys; cat /proc/keys | wc -c'
+  status=0
+  out=$(run_fg 2>&1) || status=$?
+  if [ "$(cat /proc/sys/kernel/core_pattern)" != "$before" ]; then
+    printf '%s\n' "$before" >/proc/sys/kernel/core_pattern
+    fail "the host's core_pattern was changed (put back)"
+  fi
+  if [ "$status" -ne 0 ]; then
+    is_hull && fail "create failed: $out"
+    return 0 # refusing is blocking it too
+  fi
+  grep -qx "character special file 1:3" <<<"$out" || fail "/proc/keys is not masked by the null device: $out"
+  [ "$(tail -1 <<<"$out")" = 0 ] || fail "/proc/keys shows data: $out"
+}
