@@ -48,7 +48,8 @@ run_sleeper() {
   cat > "$XDIR/hog.sh" <<'EOF'
 for n in 1 2; do
   while [ ! -e /mnt/go$n ]; do sleep 0.05; done
-  sh -c 'x=$(head -c 33554432 /dev/zero | tr "\0" a); echo "survived ${#x}"' > /mnt/out$n 2>&1 || echo "died $?" >> /mnt/out$n
+  # the hog (and its pipe) first in the OOM killer's eyes, never the loop that reports
+  sh -c 'echo 1000 > /proc/self/oom_score_adj; x=$(head -c 33554432 /dev/zero | tr "\0" a); echo "survived ${#x}"' > /mnt/out$n 2>&1 || echo "died $?" >> /mnt/out$n
   echo done > /mnt/done$n
 done
 sleep 600
