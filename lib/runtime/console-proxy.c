@@ -18,6 +18,14 @@
 #include "../linux/terminal.h"
 #include "lifecycle.h"
 
+static void
+pass_window_size (int master)
+{
+  struct winsize ws;
+  if (ioctl (STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+    ioctl (master, TIOCSWINSZ, &ws);
+}
+
 int
 hull_console_take (int sync, int *console_fd, int *master, hull_error_t *err)
 {
@@ -31,6 +39,8 @@ hull_console_take (int sync, int *console_fd, int *master, hull_error_t *err)
     return hull_error (err, 0, "process.terminal: the container sent no terminal");
   if (*console_fd < 0)
     {
+      /* sized now, before the program starts and asks (the proxy passes changes later) */
+      pass_window_size (fd);
       *master = fd;
       return 0;
     }
@@ -52,13 +62,6 @@ struct proxy
   int status;
 };
 
-static void
-pass_window_size (int master)
-{
-  struct winsize ws;
-  if (ioctl (STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
-    ioctl (master, TIOCSWINSZ, &ws);
-}
 
 /* One read from FROM written whole to TO. 0 at EOF (or EIO: a pty with no slave left). */
 static int
