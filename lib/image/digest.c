@@ -21,12 +21,12 @@ hull_digest_check (const char *s, const char *what, hull_error_t *err)
   size_t n = strlen (HULL_DIGEST_PREFIX);
 
   if (s == NULL || strncmp (s, HULL_DIGEST_PREFIX, n) != 0)
-    return hull_error (err, EINVAL, "%s: `%s` is not a sha256 digest (sha256:HEX)", what, s ? s : "");
+    return hull_error (err, 0, "%s: `%s` is not a sha256 digest (sha256:HEX)", what, s ? s : "");
   if (strlen (s) != HULL_DIGEST_LEN)
-    return hull_error (err, EINVAL, "%s: `%s`: a sha256 digest has 64 hex digits", what, s);
+    return hull_error (err, 0, "%s: `%s`: a sha256 digest has 64 hex digits", what, s);
   for (const char *p = s + n; *p; p++)
     if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-      return hull_error (err, EINVAL, "%s: `%s`: not lowercase hex", what, s);
+      return hull_error (err, 0, "%s: `%s`: not lowercase hex", what, s);
   return 0;
 }
 
