@@ -294,7 +294,7 @@ read_archive (struct hull_store *s, int fd, const char *what, struct load_state 
     if (ar < ARCHIVE_WARN)
       r = hull_error (err, 0, "%s: %s", what, archive_error_string (a));
     else if (load_entry (s, a, e, st, err) < 0)
-      r = hull_error_wrap (err, "%s: ", what);
+      r = hull_error_wrap (err, "%s", what);
   archive_read_free (a);
   if (r == 0 && (!st->layout || st->index == NULL))
     r = hull_error (err, 0, "%s: not an OCI archive (no %s)", what, st->layout ? "index.json" : "oci-layout");
@@ -315,14 +315,14 @@ check_image (struct hull_store *s, const struct hull_descriptor *d, const char *
   if (!hull_media_type_is_manifest (d->media_type))
     return hull_error (err, 0, "%s: `%s` is not an image manifest", what, d->media_type);
   if (hull_store_read_blob (s, d->digest, HULL_MANIFEST_MAX, true, &data, &len, err) < 0)
-    return hull_error_wrap (err, "%s: ", what);
+    return hull_error_wrap (err, "%s", what);
   if (hull_manifest_parse (data, len, mwhat, &m, err) < 0)
     return -1;
   for (size_t i = 0; i < m.n_layers && r == 0; i++)
     if (!hull_store_has_blob (s, m.layers[i].digest))
       r = hull_error (err, 0, "%s.layers[%zu]: blob %s is not in the archive", mwhat, i, m.layers[i].digest);
   if (r == 0 && hull_store_read_blob (s, m.config.digest, HULL_CONFIG_MAX, true, &cdata, &clen, err) < 0)
-    r = hull_error_wrap (err, "%s.config: ", mwhat);
+    r = hull_error_wrap (err, "%s.config", mwhat);
   if (r == 0 && hull_image_config_parse (cdata, clen, "config", &c, err) == 0)
     {
       if (c.n_diff_ids != m.n_layers)
@@ -331,7 +331,7 @@ check_image (struct hull_store *s, const struct hull_descriptor *d, const char *
       hull_image_config_clear (&c);
     }
   else if (r == 0)
-    r = hull_error_wrap (err, "%s: ", mwhat);
+    r = hull_error_wrap (err, "%s", mwhat);
   hull_manifest_clear (&m);
   return r;
 }
@@ -347,7 +347,7 @@ resolve_platform (struct hull_store *s, struct hull_descriptor *d, const char *w
   int i;
 
   if (hull_store_read_blob (s, d->digest, HULL_MANIFEST_MAX, true, &data, &len, err) < 0)
-    return hull_error_wrap (err, "%s: ", what);
+    return hull_error_wrap (err, "%s", what);
   if (hull_index_parse (data, len, iwhat, &x, err) < 0)
     return -1;
   hull_host_platform (&os, &arch, &variant);
@@ -360,7 +360,7 @@ resolve_platform (struct hull_store *s, struct hull_descriptor *d, const char *w
       d->size = x.manifests[i].size;
     }
   hull_index_clear (&x);
-  return i < 0 ? hull_error_wrap (err, "%s: ", iwhat) : 0;
+  return i < 0 ? hull_error_wrap (err, "%s", iwhat) : 0;
 }
 
 static int
@@ -384,7 +384,7 @@ add_images (struct hull_store *s, struct load_state *st, const char *what, char 
       struct hull_descriptor *d = &x.manifests[i];
       cleanup_free char *ewhat = xasprintf ("%s.manifests[%zu]", iwhat, i), *name = NULL;
       if (d->ref_name && hull_ref_normalize (d->ref_name, &name, err) < 0)
-        r = hull_error_wrap (err, "%s.annotations: ", ewhat);
+        r = hull_error_wrap (err, "%s.annotations", ewhat);
       if (r == 0 && hull_media_type_is_index (d->media_type))
         r = resolve_platform (s, d, ewhat, err);
       if (r == 0)

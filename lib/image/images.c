@@ -180,7 +180,7 @@ load_one (struct hull_store *s, json_t *e, size_t i, struct hull_image_list *l, 
       if (r < 0)
         {
           hull_descriptor_clear (&d);
-          return hull_error_wrap (err, "%s: ", path);
+          return hull_error_wrap (err, "%s", path);
         }
       memcpy (im->id, im->manifest.config.digest, sizeof im->id);
     }

@@ -45,7 +45,7 @@ ensure_files (struct hull_store *s, hull_error_t *err)
 
   if (faccessat (s->dirfd, "oci-layout", F_OK, AT_SYMLINK_NOFOLLOW) < 0
       && hull_write_file_atomic_at (s->dirfd, "oci-layout", LAYOUT_FILE, strlen (LAYOUT_FILE), 0644, err) < 0)
-    return hull_error_wrap (err, "store `%s`: ", s->root);
+    return hull_error_wrap (err, "store `%s`", s->root);
   if (faccessat (s->dirfd, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return 0;
   idx = json_pack ("{s:i, s:s, s:[]}", "schemaVersion", 2, "mediaType", HULL_MT_OCI_INDEX, "manifests");
@@ -417,7 +417,7 @@ hull_store_read_index (struct hull_store *s, json_t **out, hull_error_t *err)
   json_t *idx, *ms;
 
   if (hull_read_file_at (s->dirfd, "index.json", &data, &len, err) < 0)
-    return hull_error_wrap (err, "store `%s`: ", s->root);
+    return hull_error_wrap (err, "store `%s`", s->root);
   idx = json_loadb (data, len, JSON_REJECT_DUPLICATES, &je);
   if (idx == NULL)
     return hull_error (err, 0, "store `%s`: index.json: %s", s->root, je.text);
@@ -588,7 +588,7 @@ hull_store_gc (struct hull_store *s, json_t *index, size_t *removed, hull_error_
       if (hull_digest_check (digest, "index.json manifests[].digest", err) < 0
           || mark (s, digest, mt ? mt : HULL_MT_OCI_MANIFEST, 0, &set, err) < 0)
         {
-          r = hull_error_wrap (err, "store `%s`: not removing unused blobs: ", s->root);
+          r = hull_error_wrap (err, "store `%s`: not removing unused blobs", s->root);
           break;
         }
     }
