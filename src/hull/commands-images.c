@@ -59,6 +59,7 @@ cmd_import (struct hull_cli *g, int argc, char **argv)
                                         { "help", no_argument, NULL, 'h' },
                                         { NULL, 0, NULL, 0 } };
   cleanup_strv char **changes = xmalloc0 (sizeof (char *));
+  cleanup_json json_t *probe = json_object ();
   struct hull_import_opts o = { 0 };
   cleanup_store struct hull_store *s = NULL;
   cleanup_free char *name = NULL;
@@ -91,7 +92,7 @@ cmd_import (struct hull_cli *g, int argc, char **argv)
   o.changes = changes;
   if (argc - optind == 2 && hull_ref_normalize (argv[optind + 1], &name, &err) < 0)
     return hull_cli_fail_err (g, &err);
-  if (hull_import_apply_changes (json_object (), changes, &err) < 0) /* refuse bad flags before reading */
+  if (hull_import_apply_changes (probe, changes, &err) < 0) /* refuse bad flags before reading */
     return hull_cli_fail_err (g, &err);
   if (strcmp (argv[optind], "-") == 0)
     fd = dup (0);
