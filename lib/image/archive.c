@@ -265,6 +265,8 @@ load_entry (struct hull_store *s, struct archive *a, struct archive_entry *e, st
     }
   if (archive_entry_filetype (e) != AE_IFREG)
     return hull_error (err, 0, "archive entry `%s`: not a regular file", path);
+  if (strcmp (path, "index.json") == 0 && st->index)
+    return hull_error (err, 0, "archive entry `index.json`: a second one");
   if (strcmp (path, "index.json") == 0)
     return read_small (a, path, HULL_MANIFEST_MAX, &st->index, &st->index_len, err);
   if (strcmp (path, "oci-layout") == 0)

@@ -236,8 +236,12 @@ hull_manifest_parse (const char *data, size_t len, const char *what, struct hull
       hull_error (err, 0, "%s.mediaType: `%s` is not an image manifest", what, out->media_type);
       goto fail;
     }
-  if (parse_descriptor (json_object_get (doc, "config") ? json_object_get (doc, "config") : json_null (), cpath,
-                        &out->config, err) < 0)
+  if (json_object_get (doc, "config") == NULL)
+    {
+      hull_error (err, 0, "%s: missing", cpath);
+      goto fail;
+    }
+  if (parse_descriptor (json_object_get (doc, "config"), cpath, &out->config, err) < 0)
     goto fail;
   if (!is_config_type (out->config.media_type))
     {

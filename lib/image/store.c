@@ -29,10 +29,25 @@ mkdir_at (int dfd, const char *name, const char *root, hull_error_t *err)
   return 0;
 }
 
+/* ROOT and its missing parents (the root itself may be a symlink, nothing inside it may). */
+static int
+mkdir_root (const char *root, hull_error_t *err)
+{
+  cleanup_free char *p = xstrdup (root);
+  for (char *q = strchr (p + 1, '/'); q; q = strchr (q + 1, '/'))
+    {
+      *q = '\0';
+      if (mkdir (p, 0755) < 0 && errno != EEXIST)
+        return hull_error_sys (err, "store `%s`: mkdir `%s`", root, p);
+      *q = '/';
+    }
+  return mkdir_at (AT_FDCWD, root, root, err);
+}
+
 static int
 open_dir (int dfd, const char *name, const char *root, int *out, hull_error_t *err)
 {
-  *out = openat (dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  *out = openat (dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (dfd == AT_FDCWD ? 0 : O_NOFOLLOW));
   if (*out < 0)
     return hull_error_sys (err, "store `%s`: open `%s`", root, name);
   return 0;
@@ -60,7 +75,9 @@ hull_store_open (const char *root, bool create, struct hull_store **out, hull_er
 
   s->dirfd = s->blobsfd = s->lockfd = -1;
   s->root = xstrdup (root);
-  if (create && mkdir_at (AT_FDCWD, root, root, err) < 0)
+  if (*root == '\0')
+    return hull_error (err, 0, "store: an empty path");
+  if (create && mkdir_root (root, err) < 0)
     return -1;
   if (open_dir (AT_FDCWD, root, root, &s->dirfd, err) < 0)
     return -1;

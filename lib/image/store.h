@@ -79,7 +79,10 @@ int hull_store_read_index (struct hull_store *s, json_t **out, hull_error_t *err
 int hull_store_write_index (struct hull_store *s, json_t *index, hull_error_t *err);
 
 /* Remove every blob that no manifest in INDEX reaches (manifests, their configs and layers,
-   and through nested indexes). Lock held. The number removed goes to *REMOVED (may be NULL). */
+   and through nested indexes), and temp files a crash left. Lock held, and so by every blob
+   writer of the store (a writer's temp file is otherwise removed under it). The number
+   removed goes to *REMOVED (may be NULL). A manifest that cannot be read stops it before
+   anything is removed. */
 int hull_store_gc (struct hull_store *s, json_t *index, size_t *removed, hull_error_t *err);
 
 #endif

@@ -347,10 +347,17 @@ rmi_one (struct hull_cli *g, json_t *index, const struct hull_image_list *l, con
   if (i < 0)
     return hull_cli_fail_err (g, &err);
   im = &l->v[i];
-  if (hull_ref_normalize (arg, &name, &err) == 0 && hull_index_drop_name (index, name))
+  if (hull_ref_normalize (arg, &name, &err) == 0)
     {
-      printf ("Untagged: %s\n", name);
-      return 0;
+      /* a short name is localhost/NAME, or else docker.io/library/NAME (hull_images_find) */
+      cleanup_free char *hub = strchr (arg, '/') ? NULL : xasprintf ("docker.io/library/%s", name + strlen ("localhost/"));
+      const char *drop = hull_index_drop_name (index, name) ? name
+                         : hub && hull_index_drop_name (index, hub) ? hub : NULL;
+      if (drop)
+        {
+          printf ("Untagged: %s\n", drop);
+          return 0;
+        }
     }
   hull_error_free (&err);
   if (hull_strv_len (im->names) > 1 && !force)

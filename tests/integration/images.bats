@@ -129,6 +129,20 @@ store_consistent() {
   run -1 hull tag nothing x
 }
 
+@test "images: names are normalised as podman's; a short name also finds docker.io/library" {
+  import_busybox
+  run -0 hull tag busybox docker.io/library/alpine:3 localhost:5000/a/b
+  run -0 hull inspect alpine:3 localhost/busybox:latest localhost:5000/a/b:latest
+  [ "$(jq -r '.[0].RepoTags | join(" ")' <<<"$output")" = "localhost/busybox:latest docker.io/library/alpine:3 localhost:5000/a/b:latest" ]
+  run -1 hull tag busybox 'UPPER'
+  [[ $output == *"invalid component"* ]]
+  run -1 hull tag busybox 'a@sha256:0000'
+  [[ $output == *"digest references"* ]]
+  run -0 hull rmi alpine:3
+  [ "$output" = "Untagged: docker.io/library/alpine:3" ]
+  store_consistent 2
+}
+
 @test "images: save and load round trip, oci-archive and oci-dir" {
   import_busybox
   run -0 hull save -o "$T/bb.tar" busybox

@@ -92,6 +92,7 @@ test_manifests (void)
   T_OK (manifest_fails ("{\"schemaVersion\":2,\"schemaVersion\":2}", "duplicate"), "duplicate keys refused");
   T_OK (manifest_fails ("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
                         "\"digest\":\"" D1 "\",\"size\":1}}", "manifest.layers: missing"), "missing layers named");
+  T_OK (manifest_fails ("{\"schemaVersion\":2,\"layers\":[]}", "manifest.config: missing"), "missing config named");
   big = calloc (1, HULL_MANIFEST_MAX + 2);
   memset (big, ' ', HULL_MANIFEST_MAX + 1);
   T_OK (hull_manifest_parse (big, HULL_MANIFEST_MAX + 1, "manifest", &m, &err) < 0 && strstr (err->msg, "limit"),
