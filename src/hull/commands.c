@@ -6,5 +6,13 @@
 #include "commands.h"
 
 const struct hull_command hull_commands[] = {
+  { "images", cmd_images, "[--format json] [--quiet]", "list the images in the store" },
+  { "import", cmd_import, "[--change INSTRUCTION=VALUE]... [--message TEXT] TARBALL|- [NAME[:TAG]]",
+    "make a one-layer image from a rootfs tarball; prints its ID" },
+  { "inspect", cmd_inspect, "IMAGE...", "print images' details as JSON" },
+  { "load", cmd_load, "[--input FILE] [--quiet]", "load the images of an OCI archive (default: stdin)" },
+  { "rmi", cmd_rmi, "[--force] IMAGE...", "remove images (names; by ID, every name with --force)" },
+  { "save", cmd_save, "[--output FILE] [--format oci-archive|oci-dir] IMAGE", "write an image as an OCI archive or layout" },
+  { "tag", cmd_tag, "IMAGE NEW[:TAG]...", "give an image more names" },
   { NULL, NULL, NULL, NULL },
 };

@@ -4,4 +4,14 @@
 
 #include "cli.h"
 
+/* commands-images.c */
+int cmd_import (struct hull_cli *g, int argc, char **argv);
+int cmd_images (struct hull_cli *g, int argc, char **argv);
+int cmd_inspect (struct hull_cli *g, int argc, char **argv);
+int cmd_rmi (struct hull_cli *g, int argc, char **argv);
+int cmd_tag (struct hull_cli *g, int argc, char **argv);
+/* commands-archive.c */
+int cmd_save (struct hull_cli *g, int argc, char **argv);
+int cmd_load (struct hull_cli *g, int argc, char **argv);
+
 #endif
