@@ -48,6 +48,15 @@ int hull_unpack_clean_name (const char *raw, char **out, hull_error_t *err);
 /* O_PATH fd of the parent directory of the clean NAME (made, 0755, when missing), resolved
    inside the root; *BASE points at NAME's last component. NAME must not be "". */
 int hull_unpack_parent (struct hull_unpack *u, const char *name, int *fd, const char **base, hull_error_t *err);
+/* The directory DIR ("" or "." for the root) opened O_PATH beneath the root without following
+   any symlink: *FD is -1 when it is missing (ENOENT) or a symlink or non-directory is on the
+   way (*BLOCKED then true). Whiteouts name lower paths this way. */
+int hull_unpack_open_dir_nofollow (struct hull_unpack *u, const char *dir, int *fd, bool *blocked,
+                                   hull_error_t *err);
+/* Before the layer changes something in the directory KEY (open as FD), remember its times,
+   put back at the end unless the layer has an entry of its own for it (umoci does the same:
+   a layer that only adds a file to /etc leaves /etc's mtime as the lower layer had it). */
+int hull_unpack_keep_times (struct hull_unpack *u, const char *key, int fd, hull_error_t *err);
 void hull_path_set_init (struct hull_path_set *s);
 void hull_path_set_free (struct hull_path_set *s);
 struct hull_path_node *hull_path_set_add (struct hull_path_set *s, const char *name);

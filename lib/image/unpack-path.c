@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../core/util.h"
@@ -69,9 +71,12 @@ hull_unpack_parent (struct hull_unpack *u, const char *name, int *fd, const char
   *base = slash ? slash + 1 : name;
   if (slash == NULL)
     {
-      *fd = openat (u->root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-      if (*fd < 0)
+      pfd = openat (u->root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (pfd < 0)
         return hull_error_sys (err, "layer entry `%s`: open the root", name);
+      if (hull_unpack_keep_times (u, "", pfd, err) < 0)
+        return hull_error_wrap (err, "layer entry `%s`", name);
+      *fd = hull_steal_fd (pfd);
       return 0;
     }
   parent = xmalloc0 (slash - name + 1);
@@ -84,8 +89,49 @@ hull_unpack_parent (struct hull_unpack *u, const char *name, int *fd, const char
     return hull_error_sys (err, "layer entry `%s`: stat its parent", name);
   if (!S_ISDIR (st.st_mode))
     return hull_error (err, 0, "layer entry `%s`: parent `%s` is not a directory", name, parent);
+  if (hull_unpack_keep_times (u, parent, pfd, err) < 0)
+    return hull_error_wrap (err, "layer entry `%s`", name);
   *fd = hull_steal_fd (pfd);
   return 0;
+}
+
+int
+hull_unpack_keep_times (struct hull_unpack *u, const char *key, int fd, hull_error_t *err)
+{
+  struct hull_path_node *n;
+  struct stat st;
+
+  if (hull_path_set_find (&u->dirs, key) != NULL)
+    return 0; /* the layer's own entry, or remembered already */
+  if (fstat (fd, &st) < 0)
+    return hull_error_sys (err, "stat `%s`", *key ? key : "/");
+  n = hull_path_set_add (&u->dirs, key);
+  n->mode = st.st_mode & 07777;
+  n->times[0] = st.st_atim;
+  n->times[1] = st.st_mtim;
+  return 0;
+}
+
+int
+hull_unpack_open_dir_nofollow (struct hull_unpack *u, const char *dir, int *fd, bool *blocked, hull_error_t *err)
+{
+  struct open_how how = {
+    .flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+  };
+
+  *blocked = false;
+  do
+    *fd = syscall (SYS_openat2, u->root_fd, *dir ? dir : ".", &how, sizeof how);
+  while (*fd < 0 && (errno == EAGAIN || errno == EINTR));
+  if (*fd >= 0 || errno == ENOENT)
+    return 0;
+  if (errno == ELOOP || errno == ENOTDIR)
+    {
+      *blocked = true;
+      return 0;
+    }
+  return hull_error_sys (err, "open `%s` in the root", dir);
 }
 
 /* --- the name set: chained hashing, FNV-1a, doubled at load 1 ---------------------------- */

@@ -33,21 +33,47 @@ hull_unpack_is_whiteout (const char *name)
   return strncmp (last_component (name), WH_PREFIX, strlen (WH_PREFIX)) == 0;
 }
 
-/* DIR (of the clean NAME, "." for the root) opened O_RDONLY inside the root, or -1 with
-   *MISSING set when it does not exist: nothing below to hide. */
+/* DIR (of the clean NAME, "." for the root) opened O_RDONLY beneath the root, following no
+   symlink, or -1 when there is nothing to hide: DIR is missing, or a symlink or file is on the
+   way (a lower path through a symlink is not the path the whiteout names: umoci, for one,
+   writes `to-link/.wh.t` after turning the directory to-link into a symlink). */
 static int
 open_dir (struct hull_unpack *u, const char *dir, const char *name, int *fd, hull_error_t *err)
 {
   cleanup_close int path_fd = -1;
+  bool blocked;
 
   *fd = -1;
-  if (hull_open_in_root (u->root_fd, dir, O_DIRECTORY, &path_fd, err) < 0)
-    {
-      if ((*err)->errno_ != ENOENT)
-        return hull_error_wrap (err, "layer entry `%s`", name);
-      hull_error_free (err);
-      return 0;
-    }
+  if (hull_unpack_open_dir_nofollow (u, dir, &path_fd, &blocked, err) < 0)
+    return hull_error_wrap (err, "layer entry `%s`", name);
+  if (path_fd < 0)
+    return 0;
+  if (hull_unpack_keep_times (u, strcmp (dir, ".") == 0 ? "" : dir, path_fd, err) < 0)
+    return hull_error_wrap (err, "layer entry `%s`", name);
+  *fd = openat (path_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (*fd < 0)
+    return hull_error_sys (err, "layer entry `%s`: open `%s`", name, dir);
+  return 0;
+}
+
+/* For overlay whiteouts: DIR made where missing, or -1 when a symlink or file is on the way. */
+static int
+make_dir (struct hull_unpack *u, const char *dir, const char *name, int *fd, hull_error_t *err)
+{
+  cleanup_close int path_fd = -1;
+  bool blocked;
+
+  *fd = -1;
+  if (hull_unpack_open_dir_nofollow (u, dir, &path_fd, &blocked, err) < 0)
+    return hull_error_wrap (err, "layer entry `%s`", name);
+  if (blocked)
+    return 0;
+  /* ENOENT with RESOLVE_NO_SYMLINKS: every component there is a real directory, so the
+     missing ones are made below real directories only. */
+  if (path_fd < 0 && hull_mkpath_in_root (u->root_fd, dir, true, &path_fd, err) < 0)
+    return hull_error_wrap (err, "layer entry `%s`", name);
+  if (hull_unpack_keep_times (u, strcmp (dir, ".") == 0 ? "" : dir, path_fd, err) < 0)
+    return hull_error_wrap (err, "layer entry `%s`", name);
   *fd = openat (path_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (*fd < 0)
     return hull_error_sys (err, "layer entry `%s`: open `%s`", name, dir);
@@ -102,15 +128,11 @@ opaque_delete (struct hull_unpack *u, const char *dir, const char *name, hull_er
 static int
 opaque_overlay (struct hull_unpack *u, const char *dir, const char *name, hull_error_t *err)
 {
-  cleanup_close int path_fd = -1;
   cleanup_close int fd = -1;
 
-  if (hull_mkpath_in_root (u->root_fd, dir, true, &path_fd, err) < 0)
-    return hull_error_wrap (err, "layer entry `%s`", name);
-  fd = openat (path_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return hull_error_sys (err, "layer entry `%s`: open `%s`", name, dir);
-  if (fsetxattr (fd, "trusted.overlay.opaque", "y", 1, 0) < 0)
+  if (make_dir (u, dir, name, &fd, err) < 0)
+    return -1;
+  if (fd >= 0 && fsetxattr (fd, "trusted.overlay.opaque", "y", 1, 0) < 0)
     return hull_error_sys (err, "layer entry `%s`: mark `%s` opaque (trusted.overlay.opaque)", name, dir);
   return 0;
 }
@@ -137,14 +159,17 @@ whiteout_overlay (struct hull_unpack *u, const char *dir, const char *target, co
                   hull_error_t *err)
 {
   cleanup_free char *path = child_path (dir, target);
-  cleanup_close int parent = -1;
-  const char *base;
+  cleanup_close int fd = -1;
 
-  if (hull_unpack_parent (u, path, &parent, &base, err) < 0)
+  if (hull_path_set_find (&u->written, path) != NULL)
+    return 0;
+  if (make_dir (u, dir, name, &fd, err) < 0)
     return -1;
-  if (hull_unpack_clear (parent, base, false, name, err) < 0)
+  if (fd < 0)
+    return 0;
+  if (hull_unpack_clear (fd, target, false, name, err) < 0)
     return -1;
-  if (mknodat (parent, base, S_IFCHR | 0, makedev (0, 0)) < 0)
+  if (mknodat (fd, target, S_IFCHR | 0, makedev (0, 0)) < 0)
     return hull_error_sys (err, "layer entry `%s`: make the overlay whiteout `%s`", name, path);
   return 0;
 }

@@ -347,6 +347,9 @@ lower_layer (void)
   tar_add (t, (struct ent){ .name = "r/inner", .data = "r" });
   tar_add (t, (struct ent){ .name = "s", .data = "s" });
   tar_add (t, (struct ent){ .name = "t", .data = "t" });
+  tar_add (t, (struct ent){ .name = "a", .type = AE_IFDIR, .mtime = 777 });
+  tar_add (t, (struct ent){ .name = "etc/t", .data = "t" });
+  tar_add (t, (struct ent){ .name = "tl/t", .data = "t" });
   if (apply (t) < 0)
     abort ();
 }
@@ -367,7 +370,14 @@ test_whiteouts (void)
   tar_add (t, (struct ent){ .name = "r", .data = "file over a directory" });
   tar_add (t, (struct ent){ .name = "s", .type = AE_IFDIR });
   tar_add (t, (struct ent){ .name = "t", .type = AE_IFLNK, .data = "s" });
+  tar_add (t, (struct ent){ .name = "a/new", .data = "new" });
+  tar_add (t, (struct ent){ .name = "tl", .type = AE_IFLNK, .data = "etc" });
+  tar_add (t, (struct ent){ .name = "tl/.wh.t" });
   T_OK (apply (t) == 0, "whiteouts: the upper layer applies");
+  T_OK (ST ("a").st_mtime == 777, "a directory the layer changes but has no entry for keeps its mtime (%ld)",
+        (long) ST ("a").st_mtime);
+  T_OK (content_is ("etc/t", "t") && S_ISLNK (ST ("tl").st_mode),
+        "a whiteout below a symlink the layer made hides nothing through it");
   T_OK (!exists ("a/x") && content_is ("a/y", "y"), "whiteouts: .wh.x removes a/x only");
   T_OK (!exists ("b"), "whiteouts: .wh.b removes the directory b");
   T_OK (!exists ("c/keep") && content_is ("c/new", "n"),
@@ -376,7 +386,7 @@ test_whiteouts (void)
         "whiteouts: opaque keeps what the same layer wrote before it");
   T_OK (!exists ("a/.wh.x") && !exists ("c/.wh..wh..opq"),
         "whiteouts: not materialised");
-  T_OK (last_st.whiteouts == 4, "whiteouts: counted (%llu)", (unsigned long long) last_st.whiteouts);
+  T_OK (last_st.whiteouts == 5, "whiteouts: counted (%llu)", (unsigned long long) last_st.whiteouts);
   T_OK (S_ISREG (ST ("r").st_mode) && S_ISDIR (ST ("s").st_mode) && S_ISLNK (ST ("t").st_mode),
         "replacing: file over a directory, directory over a file, symlink over a file");
   T_OK (outside_intact (), "whiteouts: nothing outside the root changed");
