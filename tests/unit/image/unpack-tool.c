@@ -1,5 +1,6 @@
 /* unpack-tool.c: a test driver for lib/image/unpack.c and rootfs.c (not installed).
      hull-unpack-tool [--overlay] [--keep-owner] DEST LAYER...   apply the layers in order
+     hull-unpack-tool --copy DEST LAYER...                       the same with hull_rootfs_copy
      hull-unpack-tool --mount TARGET UPPER WORK LOWER_TOP... LOWER_BOTTOM
      hull-unpack-tool --umount TARGET
    Warnings go to stderr, one line of statistics per layer to stdout. */
@@ -57,6 +58,22 @@ apply (int argc, char **argv, struct hull_unpack_opts *o)
   return 0;
 }
 
+static int
+copy (int argc, char **argv, struct hull_unpack_opts *o)
+{
+  cleanup_error hull_error_t err = NULL;
+  cleanup_close int root = -1;
+
+  if (mkdir (argv[0], 0755) < 0 && errno != EEXIST)
+    return perror (argv[0]), 1;
+  root = open (argv[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return perror (argv[0]), 1;
+  if (hull_rootfs_copy (root, (const char *const *) argv + 1, argc - 1, o, &err) < 0)
+    return fail (&err);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -64,6 +81,8 @@ main (int argc, char **argv)
   struct hull_unpack_opts o = { .warn = warn };
   int i = 1;
 
+  if (argc >= 3 && strcmp (argv[1], "--copy") == 0)
+    return copy (argc - 2, argv + 2, &o);
   if (argc >= 3 && strcmp (argv[1], "--umount") == 0)
     return hull_rootfs_unmount (argv[2], &err) < 0 ? fail (&err) : 0;
   if (argc >= 6 && strcmp (argv[1], "--mount") == 0)
@@ -80,6 +99,7 @@ main (int argc, char **argv)
   if (argc - i < 1)
     {
       fprintf (stderr, "usage: hull-unpack-tool [--overlay] [--keep-owner] DEST LAYER...\n"
+                       "       hull-unpack-tool --copy DEST LAYER...\n"
                        "       hull-unpack-tool --mount TARGET UPPER WORK LOWER_TOP... LOWER_BOTTOM\n"
                        "       hull-unpack-tool --umount TARGET\n");
       return 2;
