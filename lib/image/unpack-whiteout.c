@@ -101,7 +101,7 @@ opaque_delete (struct hull_unpack *u, const char *dir, const char *name, hull_er
     return -1;
   if (fd < 0)
     return 0;
-  d = fdopendir (dup (fd));
+  d = fdopendir (fcntl (fd, F_DUPFD_CLOEXEC, 0)); /* a copy: closedir closes it, FD stays */
   if (d == NULL)
     return hull_error_sys (err, "layer entry `%s`: read `%s`", name, dir);
   names = xmalloc0 (sizeof *names);

@@ -22,6 +22,10 @@
    - a hardlink's target is cleaned like a name (so it cannot climb out) and linked without
      following it: a hardlink to a symlink is another symlink (linkat without
      AT_SYMLINK_FOLLOW); a hardlink to a directory is refused by the kernel, named;
+   - a whiteout's directory is resolved without following any symlink: a lower path through a
+     symlink is not the path it names, so a whiteout below one hides nothing (the same for
+     an opaque marker); `.wh.`, `.wh..` and `.wh...` are refused;
+   - a directory the layer changes without an entry for it keeps its mode and times;
    - device nodes are made only with CAP_MKNOD (root); otherwise they are skipped with a
      warning, as rootless podman does; sockets are always skipped;
    - owners come from the tar only when running as root; otherwise files keep the caller's
