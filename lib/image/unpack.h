@@ -55,7 +55,9 @@ enum hull_whiteout_mode
      lower layers put there: for applying layers in order onto one directory. */
   HULL_WHITEOUT_DELETE = 0,
   /* Whiteouts are kept as overlayfs wants them in a lower directory: `.wh.NAME` becomes a 0:0
-     character device NAME, `.wh..wh..opq` the xattr trusted.overlay.opaque=y (root only). */
+     character device NAME, `.wh..wh..opq` the xattr trusted.overlay.opaque=y (root only).
+     A directory the layer has no entry for (only something below it) is made 0755 with the
+     time of unpacking, and in the mount it shows over the lower layer's metadata. */
   HULL_WHITEOUT_OVERLAY,
 };
 
