@@ -45,11 +45,15 @@ static int
 pull_manifest (struct hull_registry *r, char **a, hull_error_t *err)
 {
   struct hull_registry_manifest m;
+  cleanup_close int fd = -1;
 
   if (hull_registry_get_manifest (r, a[0], a[1], &m, err) < 0)
     return -1;
-  if (hull_write_file_atomic_at (AT_FDCWD, a[2], m.body, m.len, 0644, err) < 0)
+  fd = open (a[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0 || hull_write_all (fd, m.body, m.len, a[2], err) < 0)
     {
+      if (fd < 0)
+        hull_error_sys (err, "open `%s`", a[2]);
       hull_registry_manifest_clear (&m);
       return -1;
     }
