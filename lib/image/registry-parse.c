@@ -379,6 +379,8 @@ repo_component (const char *s, size_t len)
 {
   size_t i = 0;
 
+  if (len == 0)
+    return false;
   while (i < len)
     {
       size_t start = i, seps;
