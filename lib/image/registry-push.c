@@ -225,11 +225,11 @@ put_manifest (struct hull_registry *r, const char *repo, const char *ref, const 
                          .body = body, .body_len = len, .fd = -1, .max_body = 64 * 1024 };
 
   if (!hull_manifest_type_known (media_type))
-    return hull_error (err, EINVAL, "unknown manifest media type `%s`", media_type);
+    return hull_error (err, 0, "unknown manifest media type `%s`", media_type);
   if (len > HULL_MANIFEST_MAX)
-    return hull_error (err, EFBIG, "manifest too large (more than %u bytes)", HULL_MANIFEST_MAX);
+    return hull_error (err, 0, "manifest too large (more than %u bytes)", HULL_MANIFEST_MAX);
   if (hull_registry_ref_is_digest (ref) && strcmp (ref, digest) != 0)
-    return hull_error (err, EINVAL, "digest mismatch: the reference is %s, the body's digest is %s", ref, digest);
+    return hull_error (err, 0, "digest mismatch: the reference is %s, the body's digest is %s", ref, digest);
   if (hull_registry_request (r, &rq, &resp, err) < 0)
     return -1;
   if (resp.status != 201)

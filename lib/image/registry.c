@@ -112,7 +112,8 @@ hull_registry_manifest_clear (struct hull_registry_manifest *m)
 static char *
 ref_name (struct hull_registry *r, const char *repo, const char *ref)
 {
-  return xasprintf ("%s/%s%c%s", r->host, repo, hull_registry_ref_is_digest (ref) ? '@' : ':', ref);
+  ref = ref ? ref : "";
+  return xasprintf ("%s/%s%c%s", r->host, repo ? repo : "", hull_registry_ref_is_digest (ref) ? '@' : ':', ref);
 }
 
 /* Content-Type without parameters or surrounding blanks. */
@@ -176,7 +177,7 @@ get_manifest (struct hull_registry *r, const char *repo, const char *ref, struct
   if (hull_registry_request (r, &rq, &resp, err) < 0)
     return -1;
   if (resp.status == 200 && (resp.too_large || resp.content_length > (long long) HULL_MANIFEST_MAX))
-    return hull_error (err, EFBIG, "manifest too large (more than %u bytes)", HULL_MANIFEST_MAX);
+    return hull_error (err, 0, "manifest too large (more than %u bytes)", HULL_MANIFEST_MAX);
   if (resp.status != 200)
     return hull_registry_status_error (r, &resp, err);
   if (check_manifest (r, ref, &resp, out, err) < 0)
@@ -193,10 +194,9 @@ hull_registry_get_manifest (struct hull_registry *r, const char *repo, const cha
   cleanup_free char *name = NULL;
 
   memset (out, 0, sizeof *out);
-  if (hull_registry_check_repo (repo, err) < 0 || hull_registry_check_ref (ref, err) < 0)
-    return -1;
   name = ref_name (r, repo, ref);
-  if (get_manifest (r, repo, ref, out, err) < 0)
+  if (hull_registry_check_repo (repo, err) < 0 || hull_registry_check_ref (ref, err) < 0
+      || get_manifest (r, repo, ref, out, err) < 0)
     {
       hull_registry_manifest_clear (out);
       return hull_error_wrap (err, "pull manifest %s", name);
@@ -252,10 +252,9 @@ hull_registry_get_blob (struct hull_registry *r, const char *repo, const char *d
 {
   cleanup_free char *name = NULL;
 
-  if (hull_registry_check_repo (repo, err) < 0 || hull_digest_check (digest, "blob", err) < 0)
-    return -1;
   name = ref_name (r, repo, digest);
-  if (get_blob (r, repo, digest, expected_size, sink, sink_data, err) < 0)
+  if (hull_registry_check_repo (repo, err) < 0 || hull_digest_check (digest, "blob", err) < 0
+      || get_blob (r, repo, digest, expected_size, sink, sink_data, err) < 0)
     return hull_error_wrap (err, "pull blob %s", name);
   return 0;
 }
