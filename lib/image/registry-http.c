@@ -20,12 +20,6 @@
 #define TOKEN_BODY_MAX (1024 * 1024)
 #define MAX_REDIRECTS 5
 
-struct xfer
-{
-  const struct hull_req *rq;
-  struct hull_resp *resp;
-  off_t sent; /* of the request body */
-};
 
 void
 hull_resp_clear (struct hull_resp *resp)
@@ -119,7 +113,7 @@ keep_header (struct hull_resp *resp, const char *line, size_t len)
 static size_t
 on_header (char *buf, size_t size, size_t n, void *data)
 {
-  struct xfer *x = data;
+  struct hull_xfer *x = data;
   size_t len = size * n;
 
   if (len >= 5 && strncmp (buf, "HTTP/", 5) == 0)
@@ -144,7 +138,7 @@ on_header (char *buf, size_t size, size_t n, void *data)
 static size_t
 on_body (char *buf, size_t size, size_t n, void *data)
 {
-  struct xfer *x = data;
+  struct hull_xfer *x = data;
   struct hull_resp *resp = x->resp;
   size_t len = size * n;
 
@@ -183,7 +177,7 @@ on_body (char *buf, size_t size, size_t n, void *data)
 static size_t
 on_read (char *buf, size_t size, size_t n, void *data)
 {
-  struct xfer *x = data;
+  struct hull_xfer *x = data;
   const struct hull_req *rq = x->rq;
   size_t want = size * n;
   off_t total = rq->fd >= 0 ? rq->fd_len : (off_t) rq->body_len;
@@ -225,8 +219,8 @@ set_method (CURL *c, const struct hull_req *rq)
   return curl_easy_setopt (c, CURLOPT_CUSTOMREQUEST, rq->method);
 }
 
-static void
-set_common (struct hull_registry *r, CURL *c, struct xfer *x, const char *url, struct curl_slist *headers)
+void
+hull_registry_setup_easy (struct hull_registry *r, CURL *c, struct hull_xfer *x, const char *url, struct curl_slist *headers)
 {
   curl_easy_setopt (c, CURLOPT_URL, url);
   curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -258,8 +252,8 @@ tls_failure (CURLcode code)
 }
 
 /* The error for a transfer that got no complete answer. */
-static int
-transfer_error (struct hull_registry *r, const char *url, struct hull_resp *resp, hull_error_t *err)
+int
+hull_registry_transfer_error (struct hull_registry *r, struct hull_resp *resp, hull_error_t *err)
 {
   const char *why = resp->errbuf[0] ? resp->errbuf : curl_easy_strerror (resp->code);
 
@@ -283,7 +277,7 @@ static int
 perform (struct hull_registry *r, const struct hull_req *rq, const char *url, const char *authz,
          struct hull_resp *resp, hull_error_t *err)
 {
-  struct xfer x = { .rq = rq, .resp = resp };
+  struct hull_xfer x = { .rq = rq, .resp = resp };
   cleanup_slist struct curl_slist *headers = NULL;
   cleanup_secret char *auth_line = NULL;
 
@@ -296,17 +290,17 @@ perform (struct hull_registry *r, const struct hull_req *rq, const char *url, co
     abort ();
   hull_resp_clear (resp);
   curl_easy_reset (r->curl);
-  set_common (r, r->curl, &x, url, headers);
+  hull_registry_setup_easy (r, r->curl, &x, url, headers);
   if (set_method (r->curl, rq) != CURLE_OK)
     return hull_error (err, 0, "registry %s: libcurl refused the request's options", r->host);
   resp->code = curl_easy_perform (r->curl);
   if (resp->code == CURLE_OK || (resp->code == CURLE_WRITE_ERROR && resp->too_large))
     return 0;
-  return transfer_error (r, url, resp, err);
+  return hull_registry_transfer_error (r, resp, err);
 }
 
-static bool
-is_redirect (long status)
+bool
+hull_http_is_redirect (long status)
 {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
@@ -326,7 +320,7 @@ perform_follow (struct hull_registry *r, const struct hull_req *rq, const char *
 
       if (perform (r, rq, url, same ? authz : NULL, resp, err) < 0)
         return -1;
-      if (!rq->follow || !is_redirect (resp->status))
+      if (!rq->follow || !hull_http_is_redirect (resp->status))
         return 0;
       if (hop == MAX_REDIRECTS)
         return hull_error (err, 0, "registry %s: more than %d redirects", r->host, MAX_REDIRECTS);
@@ -424,9 +418,8 @@ drop_token (struct hull_registry *r, const char *scope)
       }
 }
 
-/* The Authorization value for SCOPE under the current challenge, or NULL for none. */
-static int
-authorization (struct hull_registry *r, const char *repo, const char *scope, char **out, hull_error_t *err)
+int
+hull_registry_authorization (struct hull_registry *r, const char *repo, const char *scope, char **out, hull_error_t *err)
 {
   *out = NULL;
   if (scope == NULL || r->challenge.scheme == HULL_AUTH_NONE)
@@ -493,7 +486,7 @@ hull_registry_request (struct hull_registry *r, const struct hull_req *rq, struc
   for (int attempt = 0;; attempt++)
     {
       cleanup_secret char *authz = NULL;
-      if (authorization (r, rq->repo, rq->scope, &authz, err) < 0)
+      if (hull_registry_authorization (r, rq->repo, rq->scope, &authz, err) < 0)
         return -1;
       if (perform_follow (r, rq, authz, resp, err) < 0)
         return -1;

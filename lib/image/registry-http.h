@@ -72,6 +72,28 @@ struct hull_resp
 
 void hull_resp_clear (struct hull_resp *resp);
 
+/* One transfer's state for libcurl's callbacks. */
+struct hull_xfer
+{
+  const struct hull_req *rq;
+  struct hull_resp *resp;
+  off_t sent; /* of the request body */
+};
+/* Every option of an exchange with the registry but the method: URL, callbacks into X,
+   timeouts, TLS, protocols, HEADERS (which must outlive the transfer). */
+void hull_registry_setup_easy (struct hull_registry *r, CURL *c, struct hull_xfer *x, const char *url,
+                               struct curl_slist *headers);
+/* The error of a transfer that got no complete answer (RESP's curl code, or its sink's). */
+int hull_registry_transfer_error (struct hull_registry *r, struct hull_resp *resp, hull_error_t *err);
+bool hull_http_is_redirect (long status);
+/* The Authorization value for SCOPE under the current challenge (*OUT NULL for none),
+   fetching a token when there is none cached. */
+int hull_registry_authorization (struct hull_registry *r, const char *repo, const char *scope, char **out,
+                                 hull_error_t *err);
+/* A streamed blob's checks: transfer complete, EXPECTED_SIZE (when >= 0), DIGEST (registry.c). */
+int hull_registry_check_blob (const char *digest, long long expected_size, struct hull_sha256 *h,
+                              const struct hull_resp *resp, hull_error_t *err);
+
 /* Send RQ (authenticating as RQ->scope asks, retrying once after a 401 with a fresh
    challenge) and fill RESP. Fails only when no HTTP answer came (the message names the
    registry and curl's reason) or authentication could not be done; any status is

@@ -204,8 +204,8 @@ hull_registry_get_manifest (struct hull_registry *r, const char *repo, const cha
   return 0;
 }
 
-static int
-check_blob (const char *digest, long long expected_size, struct hull_sha256 *h, const struct hull_resp *resp,
+int
+hull_registry_check_blob (const char *digest, long long expected_size, struct hull_sha256 *h, const struct hull_resp *resp,
             hull_error_t *err)
 {
   char got[HULL_DIGEST_LEN + 1];
@@ -239,11 +239,11 @@ get_blob (struct hull_registry *r, const char *repo, const char *digest, long lo
       if (resp.streamed == 0 || resp.sink_err != NULL)
         return -1;
       hull_error_free (err);
-      return check_blob (digest, expected_size, h, &resp, err);
+      return hull_registry_check_blob (digest, expected_size, h, &resp, err);
     }
   if (resp.status != 200)
     return hull_registry_status_error (r, &resp, err);
-  return check_blob (digest, expected_size, h, &resp, err);
+  return hull_registry_check_blob (digest, expected_size, h, &resp, err);
 }
 
 int

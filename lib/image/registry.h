@@ -66,6 +66,23 @@ typedef int (*hull_registry_sink) (void *data, const void *buf, size_t len, hull
 int hull_registry_get_blob (struct hull_registry *r, const char *repo, const char *digest, long long expected_size,
                             hull_registry_sink sink, void *sink_data, hull_error_t *err);
 
+/* One blob of hull_registry_get_blobs: what to fetch and where, and (out) its own error. */
+struct hull_blob_fetch
+{
+  const char *digest;
+  long long expected_size; /* -1: not checked */
+  hull_registry_sink sink;
+  void *sink_data;
+  hull_error_t err; /* set when this blob failed; the caller frees it */
+};
+
+/* The N blobs of REPO, at most MAX_PARALLEL (0: 4) at once over libcurl's multi interface,
+   each into its own sink with hull_registry_get_blob's checks and redirect rules. Returns 0
+   when every one was fetched and verified; else -1, *err saying how many failed and why the
+   first did, and each failed blob's err set (its sink must discard what it got). */
+int hull_registry_get_blobs (struct hull_registry *r, const char *repo, struct hull_blob_fetch *blobs, size_t n,
+                             unsigned max_parallel, hull_error_t *err);
+
 /* HEAD of blob DIGEST: *exists, and *size (-1 when unknown, or when it does not exist). */
 int hull_registry_blob_exists (struct hull_registry *r, const char *repo, const char *digest, bool *exists,
                                long long *size, hull_error_t *err);

@@ -343,3 +343,40 @@ hello_digest() {
   assert_output_contains "truncated body after 3 bytes"
   [ $((SECONDS - t0)) -lt 8 ] || fail "took $((SECONDS - t0)) s"
 }
+
+@test "registry: several blobs at once (curl multi), each verified into its own file" {
+  local b=$BATS_FILE_TMPDIR/oci/blobs/sha256 m d ds=()
+  tool --plain-http pull-manifest "$REG" base/img v1 "$W/m.json" >/dev/null
+  head -c 200000 /dev/urandom >"$W/extra"
+  tool --plain-http push-blob "$REG" base/img "$W/extra" >/dev/null
+  ds=($(jq -r '.config.digest, .layers[].digest' "$W/m.json") "$(sha "$W/extra")")
+  mkdir "$W/out"
+  run tool --plain-http pull-blobs "$REG" base/img "$W/out" "${ds[@]}"
+  assert_success
+  for d in "${ds[@]}"; do
+    assert_output_contains "ok $d"
+    [ "$(sha "$W/out/${d#sha256:}")" = "$d" ]
+  done
+}
+
+@test "registry fake: parallel blobs with a Bearer token, a redirect, a 404 and a wrong one: each judged alone" {
+  start_fake bearer
+  local good missing
+  good=$(hello_digest) missing=$(sha /dev/null)
+  mkdir "$W/out"
+  run tool --plain-http pull-blobs "$FAKE_HOST" good/img "$W/out" "$good" "$missing"
+  assert_failure
+  assert_output_contains "ok $good"
+  assert_output_contains "failed $missing: pull blob $FAKE_HOST/good/img@$missing: registry $FAKE_HOST answered 404: BLOB_UNKNOWN"
+  assert_output_contains "1 of 2 blobs failed"
+  [ -e "$W/out/${good#sha256:}" ] && [ ! -e "$W/out/${missing#sha256:}" ] && [ ! -e "$W/out/${missing#sha256:}.part" ]
+  rm -rf "$W/out" && mkdir "$W/out"
+  run tool --plain-http pull-blobs "$FAKE_HOST" redir/img "$W/out" "$good"
+  assert_success
+  grep -q "^127.0.0.2 GET /data/$good auth=no" "$W/fake.log"
+  refute grep -q "^127.0.0.2 .* auth=yes" "$W/fake.log"
+  run tool --plain-http pull-blobs "$FAKE_HOST" wrong/img "$W/out" "$good"
+  assert_failure
+  assert_output_contains "digest mismatch"
+  [ ! -e "$W/out/${good#sha256:}.part" ]
+}

@@ -4,6 +4,8 @@
      hull-registry-tool [OPTIONS] ping HOST
      hull-registry-tool [OPTIONS] pull-manifest HOST REPO REF OUT   prints "DIGEST MEDIA-TYPE"
      hull-registry-tool [OPTIONS] pull-blob HOST REPO DIGEST OUT [SIZE]   OUT only on success
+     hull-registry-tool [OPTIONS] pull-blobs HOST REPO OUTDIR DIGEST...   in parallel, into
+                                  OUTDIR/HEX; prints "ok DIGEST" or "failed DIGEST: why" each
      hull-registry-tool [OPTIONS] blob-exists HOST REPO DIGEST         prints "yes SIZE" or "no"
      hull-registry-tool [OPTIONS] push-blob HOST REPO FILE             prints "RESULT DIGEST"
      hull-registry-tool [OPTIONS] push-manifest HOST REPO REF FILE TYPE   prints the digest
@@ -83,6 +85,50 @@ pull_blob (struct hull_registry *r, char **a, int n, hull_error_t *err)
   return 0;
 }
 
+struct part
+{
+  char *part, *final;
+  int fd;
+};
+
+/* Every blob into OUTDIR/HEX.part, renamed when verified, removed when not. */
+static int
+pull_blobs (struct hull_registry *r, char **a, int n, hull_error_t *err)
+{
+  size_t count = n - 2;
+  cleanup_free struct hull_blob_fetch *blobs = xmalloc0 (count * sizeof *blobs);
+  cleanup_free struct part *parts = xmalloc0 (count * sizeof *parts);
+  int ret;
+
+  for (size_t i = 0; i < count; i++)
+    {
+      const char *d = a[2 + i], *hex = strchr (d, ':');
+      parts[i].final = xasprintf ("%s/%s", a[1], hex ? hex + 1 : d);
+      parts[i].part = xasprintf ("%s.part", parts[i].final);
+      parts[i].fd = open (parts[i].part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (parts[i].fd < 0)
+        return hull_error_sys (err, "open `%s`", parts[i].part);
+      blobs[i] = (struct hull_blob_fetch) { .digest = d, .expected_size = -1, .sink = file_sink,
+                                            .sink_data = &parts[i].fd };
+    }
+  ret = hull_registry_get_blobs (r, a[0], blobs, count, 2, err);
+  for (size_t i = 0; i < count; i++)
+    {
+      close (parts[i].fd);
+      if (blobs[i].err)
+        {
+          unlink (parts[i].part);
+          printf ("failed %s: %s\n", blobs[i].digest, blobs[i].err->msg);
+          hull_error_free (&blobs[i].err);
+        }
+      else if (rename (parts[i].part, parts[i].final) == 0)
+        printf ("ok %s\n", blobs[i].digest);
+      free (parts[i].part);
+      free (parts[i].final);
+    }
+  return ret;
+}
+
 static int
 blob_exists (struct hull_registry *r, char **a, hull_error_t *err)
 {
@@ -153,7 +199,8 @@ run (struct tool *t, const char *cmd, char **a, int n, hull_error_t *err)
     const char *name;
     int args;
   } cmds[] = { { "ping", 0 },      { "pull-manifest", 3 }, { "pull-blob", 3 },
-               { "blob-exists", 2 }, { "push-blob", 2 },   { "push-manifest", 4 } };
+               { "blob-exists", 2 }, { "push-blob", 2 },   { "push-manifest", 4 },
+               { "pull-blobs", 3 } };
   __attribute__ ((cleanup (registry_closep))) struct hull_registry *r = NULL;
   size_t i;
 
@@ -175,8 +222,10 @@ run (struct tool *t, const char *cmd, char **a, int n, hull_error_t *err)
       return blob_exists (r, a, err);
     case 4:
       return push_blob (t, r, a, err);
-    default:
+    case 5:
       return push_manifest (r, a, err);
+    default:
+      return pull_blobs (r, a, n, err);
     }
 }
 
