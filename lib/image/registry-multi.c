@@ -184,6 +184,16 @@ secret_freep (char **s)
   free (*s);
 }
 
+/* An error before any transfer is every blob's. */
+static int
+fail_all (struct hull_blob_fetch *blobs, size_t n, hull_error_t *err)
+{
+  for (size_t i = 0; i < n; i++)
+    if (blobs[i].err == NULL)
+      hull_error (&blobs[i].err, (*err)->errno_, "%s", (*err)->msg);
+  return -1;
+}
+
 int
 hull_registry_get_blobs (struct hull_registry *r, const char *repo, struct hull_blob_fetch *blobs, size_t n,
                          unsigned max_parallel, hull_error_t *err)
@@ -195,16 +205,16 @@ hull_registry_get_blobs (struct hull_registry *r, const char *repo, struct hull_
   int ret;
 
   if (hull_registry_check_repo (repo, err) < 0)
-    return hull_error_wrap (err, "pull blobs from %s", r->host);
+    return hull_error_wrap (err, "pull blobs from %s", r->host), fail_all (blobs, n, err);
   for (size_t i = 0; i < n; i++)
     if (hull_digest_check (blobs[i].digest, "blob", err) < 0)
-      return hull_error_wrap (err, "pull blobs from %s/%s", r->host, repo);
+      return hull_error_wrap (err, "pull blobs from %s/%s", r->host, repo), fail_all (blobs, n, err);
   scope = hull_registry_scope (repo, "pull");
   if ((!r->pinged && hull_registry_ping (r, err) < 0) || hull_registry_authorization (r, repo, scope, &authz, err) < 0)
-    return hull_error_wrap (err, "pull blobs from %s/%s", r->host, repo);
+    return hull_error_wrap (err, "pull blobs from %s/%s", r->host, repo), fail_all (blobs, n, err);
   multi = curl_multi_init ();
   if (multi == NULL)
-    return hull_error (err, 0, "libcurl: cannot make a multi handle");
+    return hull_error (err, 0, "libcurl: cannot make a multi handle"), fail_all (blobs, n, err);
   curl_multi_setopt (multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long) (max_parallel ? max_parallel : 4));
   jobs = xmalloc0 ((n ? n : 1) * sizeof *jobs);
   for (size_t i = 0; i < n; i++)

@@ -79,7 +79,9 @@ struct hull_blob_fetch
 /* The N blobs of REPO, at most MAX_PARALLEL (0: 4) at once over libcurl's multi interface,
    each into its own sink with hull_registry_get_blob's checks and redirect rules. Returns 0
    when every one was fetched and verified; else -1, *err saying how many failed and why the
-   first did, and each failed blob's err set (its sink must discard what it got). */
+   first did, and each failed blob's err set (its sink must discard what it got); an error
+   before any transfer (a bad name, an unreachable registry, a refused login) is set on
+   every blob. */
 int hull_registry_get_blobs (struct hull_registry *r, const char *repo, struct hull_blob_fetch *blobs, size_t n,
                              unsigned max_parallel, hull_error_t *err);
 

@@ -219,6 +219,9 @@ hello_digest() {
   assert_failure
   assert_output_contains "registry 127.0.0.1:$port: cannot reach it"
   assert_output_contains "127.0.0.1:$port/a/b:v1"
+  run tool --plain-http --connect-timeout 5 pull-blobs "127.0.0.1:$port" a/b "$W" "$(sha /dev/null)"
+  assert_failure
+  assert_output_contains "failed $(sha /dev/null): pull blobs from 127.0.0.1:$port/a/b: registry 127.0.0.1:$port: cannot reach it"
 }
 
 @test "registry: https is the default, and a plain-HTTP registry is a TLS failure" {
