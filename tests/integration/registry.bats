@@ -25,23 +25,28 @@ sha() {
   echo "sha256:$(sha256sum "$1" | cut -d' ' -f1)"
 }
 
-# start_registry DIR [HTPASSWD]: docker-registry on 127.0.0.1:$REG_PORT storing in DIR; sets
-# REG_PID (the `timeout` wrapping it: the registry lives at most 10 minutes).
+# start_registry DIR [HTPASSWD [CERT KEY]]: docker-registry on 127.0.0.1:$REG_PORT storing in
+# DIR (with TLS when CERT is given); sets REG_PID (the `timeout` wrapping it: the registry
+# lives at most 10 minutes).
 start_registry() {
-  local dir=$1 htpasswd=${2:-} i
+  local dir=$1 htpasswd=${2:-} cert=${3:-} key=${4:-} i ping=(--plain-http)
   mkdir -p "$dir/store"
   REG_PORT=$(free_port)
   {
     printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\n' "$dir/store"
     printf 'http:\n  addr: 127.0.0.1:%s\n' "$REG_PORT"
+    if [ -n "$cert" ]; then
+      printf '  tls:\n    certificate: %s\n    key: %s\n' "$cert" "$key"
+    fi
     if [ -n "$htpasswd" ]; then
       printf 'auth:\n  htpasswd:\n    realm: hull-test\n    path: %s\n' "$htpasswd"
     fi
   } >"$dir/config.yml"
+  [ -z "$cert" ] || ping=(--ca-file "$cert")
   timeout 600 docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 </dev/null 3>&- &
   REG_PID=$!
   for ((i = 0; i < 100; i++)); do
-    timeout 5 "$TOOL" --plain-http ping "127.0.0.1:$REG_PORT" >/dev/null 2>&1 && return 0
+    timeout 5 "$TOOL" "${ping[@]}" ping "127.0.0.1:$REG_PORT" >/dev/null 2>&1 && return 0
     sleep 0.1
   done
   echo "docker-registry did not come up: $(cat "$dir/registry.log")" >&2
@@ -256,6 +261,27 @@ hello_digest() {
   assert_output_equals "uploaded $(sha "$W/blob")"
   # $REGISTRY_AUTH_FILE is the first place looked at
   run env REGISTRY_AUTH_FILE="$W/auth.json" HOME=$W/nohome timeout "$T" "$TOOL" --plain-http pull-blob "$reg" private/x "$(sha "$W/blob")" "$W/back"
+  assert_success
+  cmp "$W/blob" "$W/back"
+}
+
+@test "registry: TLS verified against a CA file; a certificate no CA vouches for is a TLS failure" {
+  command -v openssl >/dev/null || skip "openssl is not installed"
+  local c=$W/cert.pem k=$W/key.pem
+  timeout "$T" openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$k" -out "$c" 2>/dev/null
+  local save_pid=$REG_PID save_port=$REG_PORT
+  start_registry "$W/tls" "" "$c" "$k"
+  AUTH_PID=$REG_PID
+  local reg=127.0.0.1:$REG_PORT
+  REG_PID=$save_pid REG_PORT=$save_port
+  printf 'over tls\n' >"$W/blob"
+  run tool push-blob "$reg" tls/x "$W/blob"
+  assert_failure
+  assert_output_contains "registry $reg: TLS failure"
+  run tool --ca-file "$c" push-blob "$reg" tls/x "$W/blob"
+  assert_output_equals "uploaded $(sha "$W/blob")"
+  run tool --ca-file "$c" pull-blob "$reg" tls/x "$(sha "$W/blob")" "$W/back"
   assert_success
   cmp "$W/blob" "$W/back"
 }
