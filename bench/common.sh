@@ -19,3 +19,17 @@ bench_bundle() {
   trap 'rm -rf "$work"' EXIT
   bash "$shared/bench/mkbundle.sh" "$work/b" /bin/true >/dev/null
 }
+
+# bench_report UNIT RUNTIME...: with samples[RT] holding each round's microseconds per UNIT,
+# print every runtime's median in ms, its ratio to the first runtime's, and the rounds. The
+# scripts that measure in a private mount namespace (bash -s) get it with `declare -f`.
+bench_report() {
+  local unit=$1 first="" med rt
+  shift
+  for rt in "$@"; do
+    med=$(printf '%s\n' ${samples[$rt]} | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    [ -n "$first" ] || first=$med
+    awk -v rt="$rt" -v m="$med" -v f="$first" -v s="${samples[$rt]}" -v u="$unit" \
+      'BEGIN { printf "%-28s %7.2f ms/%s  (%.2fx first)  rounds(us): %s\n", rt, m / 1000, u, m / f, s }'
+  done
+}

@@ -26,7 +26,7 @@ jq --slurpfile p <(jq -f "$repo/bench/oci-seccomp.jq" "$profile") '.linux.seccom
 mv "$work/b/config.json.new" "$work/b/config.json"
 echo "seccomp: $(jq '[.linux.seccomp.syscalls[].names | length] | add' "$work/b/config.json") syscalls in the profile"
 export BUNDLE="$work/b" N=$n R=$r
-unshare -m --propagation private bash -s /usr/bin/crun "$HULL" <<'INNER'
+{ declare -f bench_report; cat <<'INNER'
 set -euo pipefail
 if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
 declare -A samples
@@ -40,11 +40,6 @@ for ((round = 0; round < R; round++)); do
     samples[$rt]+="$(( (end - start) / N / 1000 )) "
   done
 done
-first=""
-for rt in "$@"; do
-  med=$(printf '%s\n' ${samples[$rt]} | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-  [ -n "$first" ] || first=$med
-  awk -v rt="$rt" -v m="$med" -v f="$first" -v s="${samples[$rt]}" \
-    'BEGIN { printf "%-28s %7.2f ms/container  (%.2fx first)  rounds(us): %s\n", rt, m / 1000, m / f, s }'
-done
+bench_report container "$@"
 INNER
+} | unshare -m --propagation private bash -s /usr/bin/crun "$HULL"

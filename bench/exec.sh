@@ -21,7 +21,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 bash "$shared/bench/mkbundle.sh" "$work/b" sleep 1000 >/dev/null
 export BUNDLE="$work/b" N=$n ROUNDS=$rounds
-unshare -m --propagation private bash -s /usr/bin/crun /usr/sbin/runc "$HULL" <<'INNER'
+{ declare -f bench_report; cat <<'INNER'
 set -euo pipefail
 if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
 i=0
@@ -42,11 +42,6 @@ for ((round = 0; round < ROUNDS; round++)); do
     samples[$rt]+="$(( (end - start) / N / 1000 )) "
   done
 done
-first=""
-for rt in "$@"; do
-  med=$(printf '%s\n' ${samples[$rt]} | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-  [ -n "$first" ] || first=$med
-  awk -v rt="$rt" -v m="$med" -v f="$first" -v s="${samples[$rt]}" \
-    'BEGIN { printf "%-28s %7.2f ms/exec  (%.2fx first)  rounds(us): %s\n", rt, m / 1000, m / f, s }'
-done
+bench_report exec "$@"
 INNER
+} | unshare -m --propagation private bash -s /usr/bin/crun /usr/sbin/runc "$HULL"
