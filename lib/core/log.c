@@ -61,3 +61,28 @@ hull_log_msg (const struct hull_log *log, enum hull_log_level level, const char 
     dprintf (STDERR_FILENO, "%s: %s: %s\n", log && log->tag ? log->tag : "hull", level_names[level], msg);
   free (msg);
 }
+
+int
+hull_log_vfail (const struct hull_log *log, const char *fmt, va_list ap)
+{
+  char *msg = NULL;
+
+  if (vasprintf (&msg, fmt, ap) < 0)
+    return 1;
+  fprintf (stderr, "%s: %s\n", log->tag, msg);
+  if (log->fd >= 0)
+    hull_log_msg (log, HULL_LOG_ERROR, "%s", msg);
+  free (msg);
+  return 1;
+}
+
+int
+hull_log_fail (const struct hull_log *log, const char *fmt, ...)
+{
+  va_list ap;
+  int r;
+  va_start (ap, fmt);
+  r = hull_log_vfail (log, fmt, ap);
+  va_end (ap);
+  return r;
+}

@@ -3,6 +3,7 @@
 #ifndef HULL_LOG_H
 #define HULL_LOG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 
 enum hull_log_level
@@ -23,6 +24,11 @@ struct hull_log
 
 void hull_log_msg (const struct hull_log *log, enum hull_log_level level, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
+
+/* A command's failure: "TAG: MESSAGE" on stderr, and the message in the log file when there
+   is one. Returns 1, the exit code. */
+int hull_log_fail (const struct hull_log *log, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+int hull_log_vfail (const struct hull_log *log, const char *fmt, va_list ap) __attribute__ ((format (printf, 2, 0)));
 
 #define hull_warn(log, ...) hull_log_msg ((log), HULL_LOG_WARNING, __VA_ARGS__)
 #define hull_debug(log, ...)                                                   \

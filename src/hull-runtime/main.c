@@ -18,18 +18,11 @@ int
 cli_fail (struct cli_globals *g, const char *fmt, ...)
 {
   va_list ap;
-  char *msg = NULL;
+  int r;
   va_start (ap, fmt);
-  if (vasprintf (&msg, fmt, ap) < 0)
-    msg = NULL;
+  r = hull_log_vfail (&g->log, fmt, ap);
   va_end (ap);
-  if (msg == NULL)
-    return 1;
-  fprintf (stderr, "hull-runtime: %s\n", msg);
-  if (g->log.fd >= 0)
-    hull_log_msg (&g->log, HULL_LOG_ERROR, "%s", msg);
-  free (msg);
-  return 1;
+  return r;
 }
 
 static void

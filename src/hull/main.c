@@ -16,18 +16,11 @@ int
 hull_cli_fail (struct hull_cli *g, const char *fmt, ...)
 {
   va_list ap;
-  char *msg = NULL;
+  int r;
   va_start (ap, fmt);
-  if (vasprintf (&msg, fmt, ap) < 0)
-    msg = NULL;
+  r = hull_log_vfail (&g->log, fmt, ap);
   va_end (ap);
-  if (msg == NULL)
-    return 1;
-  fprintf (stderr, "hull: %s\n", msg);
-  if (g->log.fd >= 0)
-    hull_log_msg (&g->log, HULL_LOG_ERROR, "%s", msg);
-  free (msg);
-  return 1;
+  return r;
 }
 
 int
