@@ -457,7 +457,8 @@ cmd_tag (struct hull_cli *g, int argc, char **argv)
       else
         hull_index_set_name (index, name, l.v[i].media_type, l.v[i].digest, l.v[i].manifest_size);
     }
-  if (rc == 0 && (hull_store_write_index (s, index, &err) < 0 || hull_store_gc (s, index, NULL, &err) < 0))
+  if (rc == 0 && (hull_store_write_index (s, index, &err) < 0 || hull_store_gc (s, index, NULL, &err) < 0
+                  || hull_layers_gc (s, index, NULL, &err) < 0))
     rc = hull_cli_fail_err (g, &err);
   hull_images_clear (&l);
   return rc;
