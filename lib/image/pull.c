@@ -221,6 +221,10 @@ pull_locked (struct pull *p, char id[HULL_DIGEST_LEN + 1], hull_error_t *err)
   cleanup_json json_t *index = NULL;
   int r;
 
+  /* with the lock held no other pull runs: a layer temp directory is a killed one's */
+  if (hull_store_read_index (p->s, &index, err) < 0 || hull_layers_gc (p->s, index, NULL, err) < 0)
+    return -1;
+  json_decref (hull_steal_ptr (index));
   if (hull_registry_open (&ro, &p->r, err) < 0 || pull_manifest (p, err) < 0)
     return -1;
   ds = xmalloc0 ((p->man.n_layers + 1) * sizeof *ds);

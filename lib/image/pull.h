@@ -7,7 +7,8 @@
    from its stored blob into ROOT/layers/sha256/DIFF_ID (layers.h), its uncompressed stream
    checked against the config's diff_id. Only then does the image get its name in index.json;
    on any failure the blobs and layers no image uses are collected again. The store is locked
-   throughout (blob writers need it). */
+   throughout (blob writers need it); a pull starts by collecting unused layers, and so the
+   temp directories of a pull that was killed. */
 #ifndef HULL_IMAGE_PULL_H
 #define HULL_IMAGE_PULL_H
 

@@ -215,6 +215,8 @@ mount_layers() {
   kill -9 "$pid"
   wait "$pid" || true
   store_consistent 0
+  # a pull killed while it unpacked leaves a temp directory: the next pull removes it
+  mkdir -p "$STORE/layers/sha256/.tmp-0000-1/sub"
   run -0 hull pull --tls-verify=false "$FAKE_HOST/good/x:layered"
   store_consistent 1
 }
