@@ -19,7 +19,7 @@
 #include "../core/error.h"
 #include "digest.h"
 
-#define HULL_MANIFEST_MAX (4u * 1024 * 1024) /* bigger manifests are refused */
+#define HULL_MANIFEST_MAX (4u << 20) /* bigger manifests are refused (as manifest.h) */
 
 struct hull_registry_opts
 {

@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "image/archive.h"
 #include "image/images.h"
+#include "image/layers.h"
 
 /* The store, opened (made if missing) and locked. */
 static int
@@ -415,7 +416,8 @@ cmd_rmi (struct hull_cli *g, int argc, char **argv)
     return 1;
   for (int a = optind; a < argc; a++)
     rc |= rmi_one (g, index, &l, argv[a], force);
-  if (hull_store_write_index (s, index, &err) < 0 || hull_store_gc (s, index, NULL, &err) < 0)
+  if (hull_store_write_index (s, index, &err) < 0 || hull_store_gc (s, index, NULL, &err) < 0
+      || hull_layers_gc (s, index, NULL, &err) < 0)
     rc = hull_cli_fail_err (g, &err);
   for (size_t i = 0; i < l.n && rc == 0; i++)
     {
@@ -455,7 +457,8 @@ cmd_tag (struct hull_cli *g, int argc, char **argv)
       else
         hull_index_set_name (index, name, l.v[i].media_type, l.v[i].digest, l.v[i].manifest_size);
     }
-  if (rc == 0 && (hull_store_write_index (s, index, &err) < 0 || hull_store_gc (s, index, NULL, &err) < 0))
+  if (rc == 0 && (hull_store_write_index (s, index, &err) < 0 || hull_store_gc (s, index, NULL, &err) < 0
+                  || hull_layers_gc (s, index, NULL, &err) < 0))
     rc = hull_cli_fail_err (g, &err);
   hull_images_clear (&l);
   return rc;

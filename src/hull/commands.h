@@ -13,5 +13,8 @@ int cmd_tag (struct hull_cli *g, int argc, char **argv);
 /* commands-archive.c */
 int cmd_save (struct hull_cli *g, int argc, char **argv);
 int cmd_load (struct hull_cli *g, int argc, char **argv);
+/* commands-pull.c */
+int cmd_pull (struct hull_cli *g, int argc, char **argv);
+int cmd_push (struct hull_cli *g, int argc, char **argv);
 
 #endif

@@ -15,11 +15,16 @@ by repository:
     stall/*  any blob: headers, 3 bytes, then silence
     redir/*  any blob: 307 to http://127.0.0.2:PORT/data/..., which serves the good blob
              and refuses (400) any request that carries an Authorization header
+Tag `layered` (every repository) is an image with a real config and one tar layer, whose
+config blob is always served right: the repository's misbehaviour then hits the layer. Tag
+`baddiff` is the same layer with a config whose diff_id is another.
 LOG gets one line per request: "HOST METHOD PATH auth=yes|no".
 """
 import base64
 import hashlib
 import http.server
+import io
+import tarfile
 import json
 import socket
 import sys
@@ -38,6 +43,45 @@ MANIFEST = json.dumps({
     "layers": [],
 }).encode()
 OCI = "application/vnd.oci.image.manifest.v1+json"
+
+
+def make_layer():
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as t:
+        data = b"from the fake\n" * 1000
+        ti = tarfile.TarInfo("fake.txt")
+        ti.size, ti.mtime, ti.mode = len(data), 1234567890, 0o644
+        t.addfile(ti, io.BytesIO(data))
+    return out.getvalue()
+
+
+def digest(b):
+    return "sha256:" + hashlib.sha256(b).hexdigest()
+
+
+LAYER = make_layer()
+CONFIG = json.dumps({"architecture": "amd64", "os": "linux", "config": {},
+                     "rootfs": {"type": "layers", "diff_ids": [digest(LAYER)]}}).encode()
+BADCONFIG = json.dumps({"architecture": "amd64", "os": "linux", "config": {},
+                        "rootfs": {"type": "layers", "diff_ids": [digest(b"not the layer")]}}).encode()
+
+
+def image(config):
+    return json.dumps({
+        "schemaVersion": 2, "mediaType": OCI,
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": digest(config),
+                   "size": len(config)},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": digest(LAYER),
+                    "size": len(LAYER)}],
+    }).encode()
+
+
+BADDIFF = image(BADCONFIG)
+LAYERED = json.dumps({
+    "schemaVersion": 2, "mediaType": OCI,
+    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": digest(CONFIG), "size": len(CONFIG)},
+    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": digest(LAYER), "size": len(LAYER)}],
+}).encode()
 lock = threading.Lock()
 
 
@@ -113,12 +157,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, b"{" + b" " * (5 * 1024 * 1024) + b"}", OCI, length=False)
         if top == "weird":
             return self.send(200, b"{}", "application/x-weird")
+        if ref in ("baddiff", digest(BADDIFF)):
+            return self.send(200, BADDIFF, OCI)
+        if ref in ("layered", digest(LAYERED)):
+            return self.send(200, LAYERED, OCI)
         if ref in ("v1", "sha256:" + hashlib.sha256(MANIFEST).hexdigest()):
             return self.send(200, MANIFEST, OCI, {"Docker-Content-Digest": "sha256:" + hashlib.sha256(MANIFEST).hexdigest()})
         return self.error(404, "MANIFEST_UNKNOWN", "manifest unknown")
 
     def blob(self, top, ref):
         port = self.server.server_address[1]
+        if ref in (digest(CONFIG), digest(BADCONFIG)):
+            return self.send(200, CONFIG if ref == digest(CONFIG) else BADCONFIG, "application/octet-stream")
         if top == "wrong":
             return self.send(200, b"other bytes\n", "application/octet-stream")
         if top == "trunc":
@@ -139,6 +189,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if top == "redir":
             return self.send(307, b"", headers={"Location": f"http://127.0.0.2:{port}/data/{ref}"})
+        if ref == digest(LAYER):
+            return self.send(200, LAYER, "application/octet-stream")
         if ref == BLOB_DIGEST:
             return self.send(200, BLOB, "application/octet-stream")
         return self.error(404, "BLOB_UNKNOWN", "blob unknown to registry")

@@ -1,0 +1,282 @@
+#!/usr/bin/env bats
+# hull pull and hull push (lib/image/pull.c, image-push.c) with the real hull binary, against a
+# real registry (Debian's docker-registry, started for this file on 127.0.0.1 and a free port;
+# images put there and read back with skopeo, trees checked against umoci) and against the
+# python3 fake (registry-fake.py) for wrong, truncated and stalled blobs and a bad diff_id.
+# Every server is bounded in time and stopped in teardown; every command runs under `timeout`.
+
+load helpers
+load registry
+
+HULL=${HULL:-$BUILD/src/hull/hull}
+T=60 # seconds any one command may take
+
+hull() { timeout "$T" "$HULL" --root "$STORE" "$@"; }
+
+# The 2-layer image (layer 2 deletes with whiteouts), built once with umoci in
+# $BATS_FILE_TMPDIR/img:t, unpacked by umoci in $BATS_FILE_TMPDIR/REF.
+build_image() {
+  local d=$BATS_FILE_TMPDIR r=$BATS_FILE_TMPDIR/B/rootfs
+  umoci init --layout "$d/img"
+  umoci new --image "$d/img:t"
+  umoci config --image "$d/img:t" --os linux --architecture amd64 --config.cmd /bin/sh
+  umoci unpack --image "$d/img:t" "$d/B"
+  mkdir -p "$r/etc" "$r/gone-dir/inner" "$r/opq-not"
+  echo hull >"$r/etc/hostname"
+  echo gone >"$r/gone-file"; echo in >"$r/gone-dir/inner/f"
+  ln -s etc/hostname "$r/link"
+  head -c 300000 /dev/urandom >"$r/random"
+  umoci repack --refresh-bundle --image "$d/img:t" "$d/B"
+  rm "$r/gone-file"; rm -r "$r/gone-dir"
+  echo layer2 >"$r/etc/motd"; chmod 0640 "$r/etc/hostname"
+  umoci repack --refresh-bundle --image "$d/img:t" "$d/B"
+  umoci unpack --image "$d/img:t" "$d/REF"
+}
+
+setup_file() {
+  command -v docker-registry >/dev/null || skip "docker-registry is not installed"
+  command -v skopeo >/dev/null || skip "skopeo is not installed"
+  command -v umoci >/dev/null || skip "umoci is not installed"
+  [ -x "$REG_TOOL" ] || { echo "$REG_TOOL missing: build first" >&2; return 1; }
+  [ "$(id -u)" -eq 0 ] || skip "needs root (the layers keep owners and whiteout devices)"
+  start_registry "$BATS_FILE_TMPDIR/reg"
+  export REG="127.0.0.1:$REG_PORT" REG_PID REG_DIR=$BATS_FILE_TMPDIR/reg
+  build_image >"$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
+  local img=oci:$BATS_FILE_TMPDIR/img:t
+  timeout 60 skopeo copy --quiet --dest-tls-verify=false "$img" "docker://$REG/test/img:v1" </dev/null
+  # zstd layers by way of a dir: (skopeo would reuse the gzip blobs the registry has)
+  timeout 60 skopeo copy --quiet --dest-compress-format zstd --dest-compress "$img" "dir:$BATS_FILE_TMPDIR/zst" </dev/null
+  timeout 60 skopeo copy --quiet --dest-tls-verify=false "dir:$BATS_FILE_TMPDIR/zst" "docker://$REG/test/img:zstd" </dev/null
+  timeout 60 skopeo copy --quiet --dest-tls-verify=false --format v2s2 "$img" "docker://$REG/test/img:docker" </dev/null
+}
+
+teardown_file() {
+  stop_pid "${REG_PID:-}"
+}
+
+setup() {
+  [ -x "$HULL" ] || fail "HULL=$HULL is not an executable; build hull first"
+  FAKE_PID=
+  W=$BATS_TEST_TMPDIR
+  STORE=$W/store
+}
+
+teardown() {
+  if mountpoint -q "$W/merged" 2>/dev/null; then umount -l "$W/merged"; fi
+  stop_pid "$FAKE_PID"
+}
+
+# store_consistent N: index.json has N entries; every blob is named by its digest; no temp
+# file in blobs/ or layers/
+store_consistent() {
+  local f
+  [ "$(jq '.manifests | length' "$STORE/index.json")" -eq "$1" ] || fail "index.json: $(cat "$STORE/index.json")"
+  for f in "$STORE"/blobs/sha256/*; do
+    [ -e "$f" ] || continue
+    [ "$(sha256sum <"$f" | cut -d' ' -f1)" = "$(basename "$f")" ] || fail "blob $f is not what its name says"
+  done
+  [ -z "$(ls -A "$STORE/blobs/sha256" | grep '^\.' || true)" ] || fail "temp files: $(ls -A "$STORE/blobs/sha256")"
+  [ ! -d "$STORE/layers/sha256" ] || [ -z "$(ls -A "$STORE/layers/sha256" | grep '^\.' || true)" ] ||
+    fail "temp layers: $(ls -A "$STORE/layers/sha256")"
+}
+
+# the config's diff_ids (hex), bottom first, of the image ID
+diff_ids() {
+  jq -r '.rootfs.diff_ids[]' "$STORE/blobs/sha256/$1" | sed 's/^sha256://'
+}
+
+# the layers of image ID mounted read-only at $W/merged (top first)
+mount_layers() {
+  local lowers= h
+  for h in $(diff_ids "$1"); do lowers=$STORE/layers/sha256/$h${lowers:+:$lowers}; done
+  mkdir -p "$W/merged"
+  mount -t overlay overlay -o "ro,lowerdir=$lowers" "$W/merged"
+}
+
+@test "pull: an image skopeo pushed (gzip layers, a whiteout): images, inspect, the layers give umoci's tree" {
+  run -0 hull pull --tls-verify=false "$REG/test/img:v1"
+  local id=$output want
+  want=$(timeout "$T" skopeo inspect --tls-verify=false --raw "docker://$REG/test/img:v1" | jq -r .config.digest)
+  [ "sha256:$id" = "$want" ] || fail "pull printed $id, the config is $want"
+  run -0 hull images
+  [[ ${lines[1]} =~ ^$REG/test/img\ +v1\ +${id:0:12}\  ]] || fail "images: $output"
+  run -0 hull inspect "$REG/test/img:v1"
+  [ "$(jq -r '.[0].Id' <<<"$output")" = "$id" ]
+  [ "$(jq -r '.[0].Layers | length' <<<"$output")" = 2 ]
+  store_consistent 1
+  [ "$(diff_ids "$id" | wc -l)" = 2 ]
+  for h in $(diff_ids "$id"); do [ -d "$STORE/layers/sha256/$h" ] || fail "layer $h not unpacked"; done
+  [ -c "$STORE/layers/sha256/$(diff_ids "$id" | tail -1)/gone-file" ] # a whiteout, as overlay wants it
+  grep -qw overlay /proc/filesystems || skip "no overlayfs to compare the layers with umoci's tree"
+  mount_layers "$id"
+  run python3 "$FIXTURES/treecmp.py" --no-dir-times --no-root-meta "$BATS_FILE_TMPDIR/REF/rootfs" "$W/merged"
+  echo "$output"
+  [ "$status" -eq 0 ]
+}
+
+@test "pull: zstd and Docker media types; the unpacked layers are shared by diff_id" {
+  run -0 hull pull --quiet --tls-verify=false "$REG/test/img:v1"
+  local id=$output
+  run -0 hull pull --tls-verify=false "$REG/test/img:zstd"
+  [ "$output" = "$id" ] || fail "zstd image is $output, not $id"
+  run -0 hull pull --tls-verify=false "$REG/test/img:docker"
+  run -0 hull inspect "$REG/test/img:docker"
+  [ "$(jq -r '.[0].ManifestType' <<<"$output")" = application/vnd.docker.distribution.manifest.v2+json ]
+  [ "$(jq -r '.[0].Layers[0].MediaType' <<<"$output")" = application/vnd.docker.image.rootfs.diff.tar.gzip ]
+  run -0 hull inspect "$REG/test/img:zstd"
+  [ "$(jq -r '.[0].Layers[0].MediaType' <<<"$output")" = application/vnd.oci.image.layer.v1.tar+zstd ]
+  [ "$(ls "$STORE/layers/sha256" | wc -l)" = 2 ] || fail "layers: $(ls "$STORE/layers/sha256")"
+  store_consistent 3
+  # rmi keeps the layers another image still uses, and removes them with the last one
+  run -0 hull rmi "$REG/test/img:v1" "$REG/test/img:zstd"
+  [ "$(ls "$STORE/layers/sha256" | wc -l)" = 2 ]
+  run -0 hull rmi "$REG/test/img:docker"
+  [ -z "$(ls -A "$STORE/layers/sha256")" ] || fail "layers left: $(ls -A "$STORE/layers/sha256")"
+  [ -z "$(ls -A "$STORE/blobs/sha256")" ] || fail "blobs left: $(ls -A "$STORE/blobs/sha256")"
+}
+
+@test "pull: by digest (untagged), and progress only on a terminal" {
+  local d
+  d=$(timeout "$T" skopeo inspect --tls-verify=false "docker://$REG/test/img:v1" | jq -r .Digest)
+  run -0 hull pull --tls-verify=false "$REG/test/img@$d"
+  [[ $output =~ ^[0-9a-f]{64}$ ]] || fail "not only the ID when stdout is no terminal: $output"
+  [ "$(jq -r '.manifests[0].digest' "$STORE/index.json")" = "$d" ]
+  rm -rf "$STORE"
+  run -0 timeout "$T" script -qec "$HULL --root $STORE pull --tls-verify=false $REG/test/img:v1" /dev/null
+  [[ $output == *"Copying blob"*"done"* ]] || fail "no progress on a terminal: $output"
+  rm -rf "$STORE"
+  run -0 timeout "$T" script -qec "$HULL --root $STORE pull --quiet --tls-verify=false $REG/test/img:v1" /dev/null
+  [[ $output != *Copying* ]] || fail "progress despite --quiet: $output"
+}
+
+@test "pull: a second pull fetches no blob" {
+  start_fake none
+  run -0 hull pull --tls-verify=false "$FAKE_HOST/good/x:layered"
+  [ "$(grep -c 'GET /v2/good/x/blobs/' "$W/fake.log")" = 2 ] || fail "$(cat "$W/fake.log")"
+  run -0 hull pull --tls-verify=false "$FAKE_HOST/good/x:layered"
+  [ "$(grep -c 'GET /v2/good/x/blobs/' "$W/fake.log")" = 2 ] || fail "blobs fetched again: $(cat "$W/fake.log")"
+  run -0 cat "$STORE/layers/sha256"/*/fake.txt
+  [[ $output == "from the fake"* ]]
+  store_consistent 1
+}
+
+@test "pull: a wrong layer, a truncated one, a bad diff_id: refused, nothing left; then a good pull works" {
+  start_fake none
+  run hull pull --tls-verify=false "$FAKE_HOST/wrong/x:layered"
+  assert_failure
+  assert_output_contains "wrong/x:layered"
+  assert_output_contains "mismatch"
+  store_consistent 0
+  [ -z "$(ls -A "$STORE/blobs/sha256")" ] || fail "blobs left: $(ls -A "$STORE/blobs/sha256")"
+  run hull pull --tls-verify=false "$FAKE_HOST/trunc/x:layered"
+  assert_failure
+  assert_output_contains "trunc/x:layered"
+  store_consistent 0
+  [ -z "$(ls -A "$STORE/blobs/sha256")" ]
+  run hull pull --tls-verify=false "$FAKE_HOST/good/x:baddiff"
+  assert_failure
+  assert_output_contains "not the config's diff_id"
+  store_consistent 0
+  [ -z "$(ls -A "$STORE/blobs/sha256")" ] && [ -z "$(ls -A "$STORE/layers/sha256")" ]
+  run -0 hull pull --tls-verify=false "$FAKE_HOST/good/x:layered"
+  store_consistent 1
+}
+
+@test "pull: a layer blob tampered with in the registry's storage is refused" {
+  local src=$W/src id m layer
+  mkdir -p "$src"
+  head -c 100000 /dev/urandom >"$src/data"
+  tar -C "$src" -cf "$W/t.tar" .
+  run -0 hull import "$W/t.tar" tamper
+  run -0 hull push --tls-verify=false tamper "$REG/tamper/img:v1"
+  layer=$(jq -r '.[0].Layers[0].Digest' <<<"$(hull inspect tamper)")
+  layer=${layer#sha256:}
+  f=$REG_DIR/store/docker/registry/v2/blobs/sha256/${layer:0:2}/$layer/data
+  [ -f "$f" ] || fail "no registry file $f"
+  printf 'XXXX' | dd of="$f" bs=1 seek=600 conv=notrunc status=none
+  STORE=$W/store2
+  run hull pull --tls-verify=false "$REG/tamper/img:v1"
+  assert_failure
+  assert_output_contains "sha256:$layer"
+  assert_output_contains "digest mismatch"
+  store_consistent 0
+  [ -z "$(ls -A "$STORE/blobs/sha256")" ] || fail "blobs left: $(ls -A "$STORE/blobs/sha256")"
+}
+
+@test "pull: killed mid-way (kill -9 while a blob stalls) leaves no temp file, no name; the next pull works" {
+  start_fake none
+  "$HULL" --root "$STORE" pull --tls-verify=false "$FAKE_HOST/stall/x:layered" >"$W/out" 2>&1 3>&- &
+  local pid=$! i
+  for ((i = 0; i < 100; i++)); do
+    grep -q 'GET /v2/stall/x/blobs/' "$W/fake.log" 2>/dev/null && break
+    sleep 0.05
+  done
+  sleep 0.3
+  kill -9 "$pid"
+  wait "$pid" || true
+  store_consistent 0
+  # a pull killed while it unpacked leaves a temp directory: the next pull removes it
+  mkdir -p "$STORE/layers/sha256/.tmp-0000-1/sub"
+  run -0 hull pull --tls-verify=false "$FAKE_HOST/good/x:layered"
+  store_consistent 1
+}
+
+@test "push: an imported image, read back by skopeo (inspect, copy) with the same digests" {
+  [ -d "$ROOTFS_SRC/bin" ] || skip "fixture rootfs missing: $ROOTFS_SRC"
+  tar -C "$ROOTFS_SRC" --numeric-owner -cf "$W/rootfs.tar" .
+  run -0 hull import --change 'CMD=["/bin/sh"]' "$W/rootfs.tar" busybox
+  local id=$output digest
+  digest=$(hull inspect busybox | jq -r '.[0].Digest')
+  run -0 hull push --tls-verify=false busybox "$REG/pushed/busybox:v1"
+  [ "$output" = "$digest" ] || fail "push printed $output, the manifest is $digest"
+  run -0 timeout "$T" skopeo inspect --tls-verify=false "docker://$REG/pushed/busybox:v1"
+  [ "$(jq -r .Digest <<<"$output")" = "$digest" ]
+  run -0 timeout "$T" skopeo copy --quiet --src-tls-verify=false --preserve-digests --dest-oci-accept-uncompressed-layers \
+    "docker://$REG/pushed/busybox:v1" "oci:$W/back:v1"
+  [ "$(jq -r '.manifests[0].digest' "$W/back/index.json")" = "$digest" ]
+  cmp "$W/back/blobs/sha256/${digest#sha256:}" "$STORE/blobs/sha256/${digest#sha256:}"
+  for b in $(jq -r '.config.digest, .layers[].digest' "$STORE/blobs/sha256/${digest#sha256:}"); do
+    [ "$(sha256sum <"$W/back/blobs/sha256/${b#sha256:}" | cut -d' ' -f1)" = "${b#sha256:}" ]
+  done
+  # again: the registry has every blob; and pulled back into another store it is the same image
+  run -0 hull push --quiet --tls-verify=false "$id" "$REG/pushed/busybox:v2"
+  STORE=$W/store2
+  run -0 hull pull --quiet --tls-verify=false "$REG/pushed/busybox:v2"
+  [ "$output" = "$id" ]
+}
+
+@test "push: to the image's own name; without a registry in it, refused" {
+  local src=$W/src
+  mkdir -p "$src"; echo x >"$src/x"
+  tar -C "$src" -cf "$W/t.tar" .
+  run -0 hull import "$W/t.tar" "$REG/own/img:v3"
+  run -0 hull push --quiet --tls-verify=false "$REG/own/img:v3"
+  run -0 timeout "$T" skopeo inspect --tls-verify=false "docker://$REG/own/img:v3"
+  run -0 hull import "$W/t.tar" local-only
+  run hull push --tls-verify=false local-only
+  assert_failure
+  assert_output_contains "localhost/local-only:latest"
+}
+
+@test "pull: errors name the thing: unknown tag, unreachable registry, bad references" {
+  run hull pull --tls-verify=false "$REG/test/img:nope"
+  assert_failure
+  assert_output_contains "test/img:nope"
+  assert_output_contains "MANIFEST_UNKNOWN"
+  run hull pull --tls-verify=false "127.0.0.1:$(free_port)/test/img:v1"
+  assert_failure
+  assert_output_contains "cannot reach"
+  run hull pull busybox
+  assert_failure
+  assert_output_contains "reference \`busybox\`: no registry host"
+  run hull pull --tls-verify=false "$REG/Test/img"
+  assert_failure
+  assert_output_contains "Test/img"
+  run hull pull --tls-verify=false "$REG/test/img:bad!tag"
+  assert_failure
+  assert_output_contains "bad!tag"
+  run hull pull --platform linux "$REG/test/img"
+  assert_failure
+  assert_output_contains "--platform \`linux\`"
+  [ ! -e "$STORE/index.json" ] || store_consistent 0
+}
