@@ -135,7 +135,7 @@ hull_challenge_parse (const char *value, size_t len, struct hull_challenge *out,
       if (v == NULL)
         {
           hull_challenge_clear (out);
-          return hull_error (err, EINVAL, "WWW-Authenticate: malformed value of parameter `%.*s`",
+          return hull_error (err, 0, "WWW-Authenticate: malformed value of parameter `%.*s`",
                              (int) (klen > 32 ? 32 : klen), key);
         }
       challenge_set (out, key, klen, v);
@@ -143,7 +143,7 @@ hull_challenge_parse (const char *value, size_t len, struct hull_challenge *out,
   if (out->scheme == HULL_AUTH_BEARER && (out->realm == NULL || out->realm[0] == '\0'))
     {
       hull_challenge_clear (out);
-      return hull_error (err, EINVAL, "WWW-Authenticate: a Bearer challenge without a realm");
+      return hull_error (err, 0, "WWW-Authenticate: a Bearer challenge without a realm");
     }
   return 0;
 }
@@ -166,15 +166,15 @@ hull_token_parse (const char *body, size_t len, char **token, hull_error_t *err)
   *token = NULL;
   root = json_loadb (body, len, JSON_REJECT_DUPLICATES, NULL);
   if (!json_is_object (root))
-    return hull_error (err, EINVAL, "the token response is not a JSON object");
+    return hull_error (err, 0, "the token response is not a JSON object");
   t = json_object_get (root, "token");
   if (!json_is_string (t) || json_string_length (t) == 0)
     t = json_object_get (root, "access_token");
   if (!json_is_string (t) || json_string_length (t) == 0)
-    return hull_error (err, EINVAL, "the token response has neither `token` nor `access_token`");
+    return hull_error (err, 0, "the token response has neither `token` nor `access_token`");
   if (strlen (json_string_value (t)) != json_string_length (t) || !header_safe (json_string_value (t))
       || json_string_length (t) > 64 * 1024)
-    return hull_error (err, EINVAL, "the token response's token has characters a header cannot carry");
+    return hull_error (err, 0, "the token response's token has characters a header cannot carry");
   *token = xstrdup (json_string_value (t));
   return 0;
 }
@@ -230,17 +230,17 @@ decode_auth (const char *b64, const char *what, const char *key, char **user, ch
   char *colon;
 
   if (len == 0 || len % 4 != 0 || len > 16 * 1024)
-    return hull_error (err, EINVAL, "%s: the `auth` of `%s` is not base64", what, key);
+    return hull_error (err, 0, "%s: the `auth` of `%s` is not base64", what, key);
   raw = xmalloc0 (len / 4 * 3 + 1);
   n = EVP_DecodeBlock (raw, (const unsigned char *) b64, (int) len);
   if (n < 0)
-    return hull_error (err, EINVAL, "%s: the `auth` of `%s` is not base64", what, key);
+    return hull_error (err, 0, "%s: the `auth` of `%s` is not base64", what, key);
   /* EVP_DecodeBlock counts '=' padding as zero bytes */
   for (const char *p = b64 + len - 1; p >= b64 && *p == '=' && n > 0; p--)
     n--;
   raw[n] = '\0';
   if (strlen ((char *) raw) != (size_t) n || (colon = strchr ((char *) raw, ':')) == NULL || colon == (char *) raw)
-    return hull_error (err, EINVAL, "%s: the `auth` of `%s` is not `user:password` in base64", what, key);
+    return hull_error (err, 0, "%s: the `auth` of `%s` is not `user:password` in base64", what, key);
   *colon = '\0';
   *user = xstrdup ((char *) raw);
   *pass = xstrdup (colon + 1);
@@ -283,12 +283,12 @@ hull_auth_lookup (const char *json, size_t len, const char *what, const char *ho
   *user = *pass = NULL;
   root = json_loadb (json, len, 0, NULL);
   if (!json_is_object (root))
-    return hull_error (err, EINVAL, "%s: not a JSON object", what);
+    return hull_error (err, 0, "%s: not a JSON object", what);
   auths = json_object_get (root, "auths");
   if (auths == NULL)
     return 0;
   if (!json_is_object (auths))
-    return hull_error (err, EINVAL, "%s: `auths` is not an object", what);
+    return hull_error (err, 0, "%s: `auths` is not an object", what);
   keys = auth_keys (host, repo);
   for (char **k = keys; *k; k++)
     {
@@ -366,10 +366,10 @@ hull_registry_check_host (const char *host, hull_error_t *err)
   size_t len = host ? strlen (host) : 0;
 
   if (len == 0 || len > 255)
-    return hull_error (err, EINVAL, "registry host `%s`: empty or too long", host ? host : "");
+    return hull_error (err, 0, "registry host `%s`: empty or too long", host ? host : "");
   for (const char *p = host; *p; p++)
     if (!isalnum ((unsigned char) *p) && strchr (".-:[]", *p) == NULL)
-      return hull_error (err, EINVAL, "registry host `%s`: a host[:port] has no `%c`", host, *p);
+      return hull_error (err, 0, "registry host `%s`: a host[:port] has no `%c`", host, *p);
   return 0;
 }
 
@@ -413,12 +413,12 @@ hull_registry_check_repo (const char *repo, hull_error_t *err)
   const char *p = repo, *slash;
 
   if (repo == NULL || *repo == '\0' || strlen (repo) > 255)
-    return hull_error (err, EINVAL, "repository name `%s`: empty or too long", repo ? repo : "");
+    return hull_error (err, 0, "repository name `%s`: empty or too long", repo ? repo : "");
   for (; p; p = slash ? slash + 1 : NULL)
     {
       slash = strchr (p, '/');
       if (!repo_component (p, slash ? (size_t) (slash - p) : strlen (p)))
-        return hull_error (err, EINVAL, "repository name `%s`: not a distribution-spec name (lower case, digits, "
+        return hull_error (err, 0, "repository name `%s`: not a distribution-spec name (lower case, digits, "
                                         "separators ._- between them, `/` between components)", repo);
     }
   return 0;
@@ -438,10 +438,10 @@ hull_registry_check_ref (const char *ref, hull_error_t *err)
   if (len > 0 && hull_registry_ref_is_digest (ref))
     return hull_digest_check (ref, "reference", err);
   if (len == 0 || len > 128 || !(isalnum ((unsigned char) ref[0]) || ref[0] == '_'))
-    return hull_error (err, EINVAL, "reference `%s`: not a tag or a digest", ref ? ref : "");
+    return hull_error (err, 0, "reference `%s`: not a tag or a digest", ref ? ref : "");
   for (const char *p = ref; *p; p++)
     if (!isalnum ((unsigned char) *p) && strchr ("._-", *p) == NULL)
-      return hull_error (err, EINVAL, "tag `%s`: a tag has no `%c`", ref, *p);
+      return hull_error (err, 0, "tag `%s`: a tag has no `%c`", ref, *p);
   return 0;
 }
 
