@@ -35,22 +35,20 @@ hull_resp_clear (struct hull_resp *resp)
   resp->content_length = -1;
 }
 
-static void
-resp_clearp (struct hull_resp *resp)
+void
+hull_resp_clearp (struct hull_resp *resp)
 {
   hull_resp_clear (resp);
 }
-#define cleanup_resp __attribute__ ((cleanup (resp_clearp)))
 
-static void
-slist_freep (struct curl_slist **l)
+void
+hull_slist_freep (struct curl_slist **l)
 {
   for (struct curl_slist *h = *l; h; h = h->next)
     if (strncasecmp (h->data, "Authorization:", 14) == 0)
       explicit_bzero (h->data, strlen (h->data));
   curl_slist_free_all (*l);
 }
-#define cleanup_slist __attribute__ ((cleanup (slist_freep)))
 
 /* Credentials and tokens: zeroed before they are freed. */
 static void

@@ -71,6 +71,12 @@ struct hull_resp
 };
 
 void hull_resp_clear (struct hull_resp *resp);
+/* Cleanup helpers: a response cleared, a header list freed with its Authorization lines
+   zeroed first. */
+void hull_resp_clearp (struct hull_resp *resp);
+void hull_slist_freep (struct curl_slist **l);
+#define cleanup_resp __attribute__ ((cleanup (hull_resp_clearp)))
+#define cleanup_slist __attribute__ ((cleanup (hull_slist_freep)))
 
 /* One transfer's state for libcurl's callbacks. */
 struct hull_xfer

@@ -11,19 +11,6 @@
 #include "registry-http.h"
 #include "registry.h"
 
-static void
-resp_clearp (struct hull_resp *resp)
-{
-  hull_resp_clear (resp);
-}
-#define cleanup_resp __attribute__ ((cleanup (resp_clearp)))
-
-static void
-slist_freep (struct curl_slist **l)
-{
-  curl_slist_free_all (*l);
-}
-#define cleanup_slist __attribute__ ((cleanup (slist_freep)))
 
 const char *
 hull_push_result_name (enum hull_push_result r)

@@ -24,19 +24,6 @@ curl_init (void)
   curl_init_code = curl_global_init (CURL_GLOBAL_DEFAULT);
 }
 
-static void
-resp_clearp (struct hull_resp *resp)
-{
-  hull_resp_clear (resp);
-}
-#define cleanup_resp __attribute__ ((cleanup (resp_clearp)))
-
-static void
-slist_freep (struct curl_slist **l)
-{
-  curl_slist_free_all (*l);
-}
-#define cleanup_slist __attribute__ ((cleanup (slist_freep)))
 
 static void
 sha_freep (struct hull_sha256 **h)
