@@ -1,6 +1,6 @@
 /* archive.h: `save` and `load`: an image to an OCI archive (a tar of an OCI image layout) or
-   an OCI layout directory, and an OCI archive into the store, every blob verified as it
-   streams in. */
+   an OCI layout directory, and an OCI archive or layout directory into the store, every blob
+   verified as it streams in. */
 #ifndef HULL_IMAGE_ARCHIVE_H
 #define HULL_IMAGE_ARCHIVE_H
 
@@ -17,5 +17,8 @@ int hull_save_dir (struct hull_store *s, const struct hull_image *im, const char
    Each image's names (NULL-terminated, normalised) go to *NAMES, or its ID when unnamed. On
    failure the store is as before: index unchanged, no new blob left. */
 int hull_load_archive (struct hull_store *s, int fd, const char *what, char ***names, hull_error_t *err);
+/* The same from an OCI layout directory DIR: every file of its blobs/sha256 verified into the
+   store (those the store has are skipped), then its index.json's images named. */
+int hull_load_dir (struct hull_store *s, const char *dir, char ***names, hull_error_t *err);
 
 #endif

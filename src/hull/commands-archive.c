@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -125,6 +126,7 @@ cmd_load (struct hull_cli *g, int argc, char **argv)
   const char *input = NULL;
   hull_error_t err = NULL;
   bool quiet = false;
+  struct stat st;
   int c;
 
   while ((c = getopt_long (argc, argv, "+i:qh", opts, NULL)) != -1)
@@ -148,8 +150,13 @@ cmd_load (struct hull_cli *g, int argc, char **argv)
   fd = input ? open (input, O_RDONLY | O_CLOEXEC) : dup (0);
   if (fd < 0)
     return hull_cli_fail (g, "load: open `%s`: %m", input ? input : "stdin");
-  if (hull_store_open (g->store, true, &s, &err) < 0 || hull_store_lock (s, &err) < 0
-      || hull_load_archive (s, fd, input ? input : "stdin", &names, &err) < 0)
+  if (fstat (fd, &st) < 0)
+    return hull_cli_fail (g, "load: stat `%s`: %m", input ? input : "stdin");
+  if (hull_store_open (g->store, true, &s, &err) < 0 || hull_store_lock (s, &err) < 0)
+    return hull_cli_fail_err (g, &err);
+  /* an OCI layout directory, or an OCI archive */
+  if (S_ISDIR (st.st_mode) ? hull_load_dir (s, input, &names, &err) < 0
+                           : hull_load_archive (s, fd, input ? input : "stdin", &names, &err) < 0)
     return hull_cli_fail_err (g, &err);
   for (char **n = names; !quiet && *n; n++)
     printf ("Loaded image: %s\n", *n);

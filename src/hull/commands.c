@@ -10,7 +10,7 @@ const struct hull_command hull_commands[] = {
   { "import", cmd_import, "[--change INSTRUCTION=VALUE]... [--message TEXT] TARBALL|- [NAME[:TAG]]",
     "make a one-layer image from a rootfs tarball; prints its ID" },
   { "inspect", cmd_inspect, "IMAGE...", "print images' details as JSON" },
-  { "load", cmd_load, "[--input FILE] [--quiet]", "load the images of an OCI archive (default: stdin)" },
+  { "load", cmd_load, "[--input FILE|DIR] [--quiet]", "load the images of an OCI archive (default: stdin) or layout directory" },
   { "pull", cmd_pull, "[--tls-verify=false] [--authfile FILE] [--platform OS/ARCH[/VARIANT]] [--quiet] HOST[:PORT]/REPO[:TAG|@DIGEST]",
     "pull an image from a registry; prints its ID" },
   { "push", cmd_push, "[--tls-verify=false] [--authfile FILE] [--quiet] IMAGE [HOST[:PORT]/REPO[:TAG|@DIGEST]]",

@@ -162,6 +162,21 @@ store_consistent() {
   [ "$(ls "$T/dir/blobs/sha256" | wc -l)" -eq 3 ]
   run -1 hull save --format oci-dir -o "$T/dir" busybox
   [[ $output == *"already exists"* ]]
+  # and the directory back in
+  STORE=$T/store4 run -0 hull load -i "$T/dir"
+  [ "$output" = "Loaded image: localhost/busybox:latest" ]
+  run -0 "$HULL" --root "$T/store4" inspect busybox
+  [ "$(jq -r '.[0].Id' <<<"$output")" = "$ID" ]
+  # a layout directory with a corrupt blob is refused, and leaves nothing
+  cp -a "$T/dir" "$T/baddir"
+  layer=$(jq -r '.layers[0].digest' "$T/baddir/blobs/sha256/$(jq -r '.manifests[0].digest' "$T/baddir/index.json" | cut -d: -f2)" | cut -d: -f2)
+  chmod u+w "$T/baddir/blobs/sha256/$layer"
+  printf x >>"$T/baddir/blobs/sha256/$layer"
+  STORE=$T/store5 run -1 hull load -i "$T/baddir"
+  [[ $output == *"$layer"* ]] || fail "the bad blob is not named: $output"
+  STORE=$T/store5 run -0 hull images --quiet
+  [ -z "$output" ] || fail "images after a refused load: $output"
+  [ -z "$(ls "$T/store5/blobs/sha256")" ] || fail "blobs left: $(ls "$T/store5/blobs/sha256")"
   run -1 hull save -o "$T/x.tar" nothing
   [ ! -e "$T/x.tar" ]
 }
@@ -182,6 +197,11 @@ store_consistent() {
   [ "$(jq -r '.[0].Id' <<<"$output")" = "$ID" ] # the config is copied as it is
   STORE=$T/store2 run -0 hull save -o "$T/again.tar" from-skopeo:v2
   run -0 skopeo inspect "oci-archive:$T/again.tar"
+  # skopeo's layout directory itself (tagged v2 in its index.json)
+  STORE=$T/store3 run -0 hull load -i "$T/sk"
+  [ "$output" = "Loaded image: localhost/v2:latest" ] || fail "$output"
+  STORE=$T/store3 run -0 hull inspect localhost/v2
+  [ "$(jq -r '.[0].Id' <<<"$output")" = "$ID" ]
 }
 
 @test "images: hull loads an image made with umoci" {
