@@ -432,7 +432,11 @@ copy_decompressed (int fd, const char *what, struct hull_blob_writer *w, hull_er
   la_ssize_t n;
   int r = 0;
 
-  archive_read_support_filter_all (a);
+  /* the compressions libarchive does itself: filter_all could start external programs */
+  archive_read_support_filter_gzip (a);
+  archive_read_support_filter_zstd (a);
+  archive_read_support_filter_xz (a);
+  archive_read_support_filter_bzip2 (a);
   archive_read_support_format_raw (a);
   if (archive_read_open_fd (a, fd, 1 << 16) != ARCHIVE_OK || archive_read_next_header (a, &ae) != ARCHIVE_OK)
     r = hull_error (err, 0, "%s: %s", what, archive_error_string (a) ?: "empty");

@@ -84,7 +84,10 @@ decomp_open (struct decomp *d, int fd, const char *what, hull_error_t *err)
 
   d->a = archive_read_new ();
   d->h = hull_sha256_new ();
-  archive_read_support_filter_all (d->a);
+  /* a layer's compressions (gzip, zstd), done by libarchive itself: filter_all could start
+     external programs on what the registry sent */
+  archive_read_support_filter_gzip (d->a);
+  archive_read_support_filter_zstd (d->a);
   archive_read_support_format_raw (d->a);
   if (archive_read_open_fd (d->a, fd, 1 << 16) != ARCHIVE_OK || archive_read_next_header (d->a, &ae) != ARCHIVE_OK)
     return hull_error (err, 0, "%s: %s", what, archive_error_string (d->a) ?: "empty");
