@@ -65,14 +65,6 @@ creation_init (struct creation *c, const struct hull_create_opts *o)
   c->rootless = geteuid () != 0;
 }
 
-static void
-close_fd (int *fd)
-{
-  if (*fd >= 0)
-    close (*fd);
-  *fd = -1;
-}
-
 /* Undo whatever was made, newest first. */
 static void
 creation_undo (struct creation *c)
@@ -104,14 +96,14 @@ creation_undo (struct creation *c)
 static void
 creation_free (struct creation *c)
 {
-  close_fd (&c->fifo_fd);
-  close_fd (&c->start_fd);
-  close_fd (&c->console_fd);
-  close_fd (&c->pty_master);
-  close_fd (&c->sync[0]);
-  close_fd (&c->sync[1]);
-  close_fd (&c->dir_fd);
-  close_fd (&c->root_fd);
+  hull_closep (&c->fifo_fd);
+  hull_closep (&c->start_fd);
+  hull_closep (&c->console_fd);
+  hull_closep (&c->pty_master);
+  hull_closep (&c->sync[0]);
+  hull_closep (&c->sync[1]);
+  hull_closep (&c->dir_fd);
+  hull_closep (&c->root_fd);
   hull_cgroup_join_close (&c->cg_join);
   hull_cgroup_free (c->cg);
   hull_spec_free (c->spec);
@@ -228,9 +220,9 @@ spawn_init (struct creation *c, bool with_fifo, hull_error_t *err)
     return -1;
   if (hull_spawn (&ctx, c->sync[0], &c->pid, err) < 0)
     return -1;
-  close_fd (&c->sync[1]);
-  close_fd (&c->fifo_fd);
-  close_fd (&c->start_fd);
+  hull_closep (&c->sync[1]);
+  hull_closep (&c->fifo_fd);
+  hull_closep (&c->start_fd);
   hull_cgroup_join_close (&c->cg_join);
   if (hull_proc_start_time (c->pid, &c->start_time, &zombie) < 0)
     return hull_error (err, 0, "the container process exited during setup");
@@ -452,7 +444,7 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
          need not wait for it to end. */
       if (fstat (c.dir_fd, &made) < 0)
         memset (&made, 0, sizeof made);
-      close_fd (&c.dir_fd);
+      hull_closep (&c.dir_fd);
       if (c.pty_master >= 0)
         ret = hull_console_proxy (c.pid, hull_steal_fd (c.pty_master), &set, exit_status, err);
       else

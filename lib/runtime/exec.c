@@ -54,14 +54,6 @@ execution_init (struct execution *e, const struct hull_exec_opts *o)
 }
 
 static void
-close_fd (int *fd)
-{
-  if (*fd >= 0)
-    close (*fd);
-  *fd = -1;
-}
-
-static void
 execution_free (struct execution *e)
 {
   if (e->pid > 0)
@@ -70,14 +62,14 @@ execution_free (struct execution *e)
       while (waitpid (e->pid, NULL, 0) < 0 && errno == EINTR)
         ;
     }
-  close_fd (&e->root_fd);
-  close_fd (&e->dir_fd);
-  close_fd (&e->pidfd);
-  close_fd (&e->init_root);
-  close_fd (&e->console_fd);
-  close_fd (&e->pty_master);
-  close_fd (&e->sync[0]);
-  close_fd (&e->sync[1]);
+  hull_closep (&e->root_fd);
+  hull_closep (&e->dir_fd);
+  hull_closep (&e->pidfd);
+  hull_closep (&e->init_root);
+  hull_closep (&e->console_fd);
+  hull_closep (&e->pty_master);
+  hull_closep (&e->sync[0]);
+  hull_closep (&e->sync[1]);
   hull_cgroup_join_close (&e->join);
   hull_cgroup_free (e->cg);
   hull_state_free (e->st);
@@ -196,7 +188,7 @@ spawn (struct execution *e, hull_error_t *err)
   x.become.sync_fd = e->sync[1];
   if (hull_exec_spawn (&x, e->sync[0], &e->pid, err) < 0)
     return -1;
-  close_fd (&e->sync[1]);
+  hull_closep (&e->sync[1]);
   hull_cgroup_join_close (&e->join);
   return 0;
 }
@@ -247,7 +239,7 @@ hull_container_exec (const struct hull_exec_opts *o, int *exit_status, hull_erro
   if (ret == 0)
     {
       /* The state lock is let go: `delete` and the like need not wait for this process. */
-      close_fd (&e.dir_fd);
+      hull_closep (&e.dir_fd);
       if (!o->detach && e.pty_master >= 0)
         ret = hull_console_proxy (e.pid, hull_steal_fd (e.pty_master), &set, exit_status, err);
       else if (!o->detach)
