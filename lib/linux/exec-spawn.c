@@ -60,14 +60,6 @@ hull_exec_namespaces (pid_t pid, int *flags, hull_error_t *err)
   return 0;
 }
 
-static void __attribute__ ((noreturn))
-fail (int sync_fd, hull_error_t *err)
-{
-  hull_sync_send_error (sync_fd, err);
-  hull_error_free (err);
-  _exit (127);
-}
-
 /* After setns into the mount namespace the root is that namespace's; a container made with
    --no-pivot lives in a chroot below it, which the init's root names. */
 static int
@@ -97,19 +89,19 @@ second (struct hull_exec_ctx *x)
   int master = -1;
 
   if (hull_sync_expect (sync_fd, HULL_SYNC_GO, NULL, &err) < 0 || hull_become_oom_score_adj (p, &err) < 0)
-    fail (sync_fd, &err);
+    hull_sync_fail_exit (sync_fd, &err);
   if (p->terminal)
     {
       if (hull_pty_open (p, &master, &x->become.pty_slave, &err) < 0)
-        fail (sync_fd, &err);
+        hull_sync_fail_exit (sync_fd, &err);
       if (hull_sync_send_fds (sync_fd, HULL_SYNC_PTY, 0, &master, 1, &err) < 0)
-        fail (sync_fd, &err);
+        hull_sync_fail_exit (sync_fd, &err);
       close (master);
     }
   if (hull_become_resolve (p, &exe, &err) < 0)
-    fail (sync_fd, &err);
+    hull_sync_fail_exit (sync_fd, &err);
   hull_become (&x->become, exe, x->caps, &err);
-  fail (sync_fd, &err);
+  hull_sync_fail_exit (sync_fd, &err);
 }
 
 static void __attribute__ ((noreturn))
@@ -130,33 +122,33 @@ first (struct hull_exec_ctx *x, int parent_sync)
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     {
       hull_error_sys (&err, "exec: prctl PR_SET_DUMPABLE");
-      fail (sync_fd, &err);
+      hull_sync_fail_exit (sync_fd, &err);
     }
   /* The v1 groups first, while our credentials are still the host's. */
   if (x->cgroup != NULL && hull_cgroup_join_self (x->cgroup, x->cgroup_join, &err) < 0)
-    fail (sync_fd, &err);
+    hull_sync_fail_exit (sync_fd, &err);
   /* One call for all: the kernel orders the user namespace itself and joins all or none. */
   if (x->ns_flags != 0 && setns (x->init_pidfd, x->ns_flags) < 0)
     {
       hull_error_sys (&err, "exec: join the container's namespaces");
-      fail (sync_fd, &err);
+      hull_sync_fail_exit (sync_fd, &err);
     }
   close (x->init_pidfd);
   if (enter_root (x->init_root, &err) < 0)
-    fail (sync_fd, &err);
+    hull_sync_fail_exit (sync_fd, &err);
   close (x->init_root);
   pid = hull_clone3 (CLONE_PARENT, -1);
   if (pid < 0)
     {
       hull_error_sys (&err, "exec: fork the process in the container");
-      fail (sync_fd, &err);
+      hull_sync_fail_exit (sync_fd, &err);
     }
   if (pid == 0)
     second (x);
   if (hull_sync_send (sync_fd, HULL_SYNC_CHILD_PID, pid, NULL, &err) < 0)
     {
       kill (pid, SIGKILL);
-      fail (sync_fd, &err);
+      hull_sync_fail_exit (sync_fd, &err);
     }
   _exit (0);
 }

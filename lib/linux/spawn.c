@@ -156,14 +156,6 @@ child_begin (struct hull_init_ctx *ctx, int parent_sync)
     close (ctx->cgroup_join->clone_fd);
 }
 
-static void __attribute__ ((noreturn))
-child_fail (struct hull_init_ctx *ctx, hull_error_t *err)
-{
-  hull_sync_send_error (ctx->sync_fd, err);
-  hull_error_free (err);
-  _exit (127);
-}
-
 /* First stage (only when joins and a new user namespace must be ordered): join, create, then
    clone the init as a sibling (CLONE_PARENT) so the runtime is its parent, report its pid. */
 static void __attribute__ ((noreturn))
@@ -178,46 +170,46 @@ stage1 (struct hull_init_ctx *ctx, const struct ns_plan *plan)
   pid_t pid;
 
   if (user && user->path && join_ns (user->path, CLONE_NEWUSER, &err) < 0)
-    child_fail (ctx, &err);
+    hull_sync_fail_exit (ctx->sync_fd, &err);
   if (join_self_namespaces (spec, &err) < 0)
-    child_fail (ctx, &err);
+    hull_sync_fail_exit (ctx->sync_fd, &err);
   if (pidns && pidns->path && join_ns (pidns->path, CLONE_NEWPID, &err) < 0)
-    child_fail (ctx, &err);
+    hull_sync_fail_exit (ctx->sync_fd, &err);
   if (timens && timens->path && join_ns (timens->path, CLONE_NEWTIME, &err) < 0)
-    child_fail (ctx, &err);
+    hull_sync_fail_exit (ctx->sync_fd, &err);
   /* unshare with CLONE_NEWUSER creates the user namespace first, so the others are owned by it */
   if (create_now && unshare (create_now) < 0)
     {
       hull_error_sys (&err, "create namespaces");
-      child_fail (ctx, &err);
+      hull_sync_fail_exit (ctx->sync_fd, &err);
     }
   if (plan->new_flags & CLONE_NEWUSER)
     {
       if (hull_sync_send (ctx->sync_fd, HULL_SYNC_USERNS, 0, NULL, &err) < 0
           || hull_sync_expect (ctx->sync_fd, HULL_SYNC_GO, NULL, &err) < 0)
-        child_fail (ctx, &err);
+        hull_sync_fail_exit (ctx->sync_fd, &err);
       if (setresuid (0, 0, 0) < 0 || setresgid (0, 0, 0) < 0)
         {
           hull_error_sys (&err, "become root in the new user namespace");
-          child_fail (ctx, &err);
+          hull_sync_fail_exit (ctx->sync_fd, &err);
         }
     }
   if (plan->new_flags & CLONE_NEWTIME)
     {
       if (new_time_ns_for_children (spec->linux_, &err) < 0)
-        child_fail (ctx, &err);
+        hull_sync_fail_exit (ctx->sync_fd, &err);
     }
   /* no cgroup here: the init inherits stage 1's, joined at its start */
   pid = hull_clone3 (CLONE_PARENT | (plan->new_flags & CLONE_NEWPID), -1);
   if (pid < 0)
     {
       hull_error_sys (&err, "clone the container process");
-      child_fail (ctx, &err);
+      hull_sync_fail_exit (ctx->sync_fd, &err);
     }
   if (pid == 0)
     _exit (hull_init_main (ctx));
   if (hull_sync_send (ctx->sync_fd, HULL_SYNC_CHILD_PID, pid, NULL, &err) < 0)
-    child_fail (ctx, &err);
+    hull_sync_fail_exit (ctx->sync_fd, &err);
   _exit (0);
 }
 
@@ -313,7 +305,7 @@ spawn_direct (struct hull_init_ctx *ctx, const struct ns_plan *plan, int parent_
       if ((flags & CLONE_NEWNET) && unshare (CLONE_NEWNET) < 0)
         hull_error_sys (&cerr, "create the network namespace");
       if (cerr != NULL || join_self_namespaces (spec, &cerr) < 0)
-        child_fail (ctx, &cerr);
+        hull_sync_fail_exit (ctx->sync_fd, &cerr);
       _exit (hull_init_main (ctx));
     }
   if (ret == 0 && pid < 0)

@@ -250,6 +250,14 @@ hull_sync_send_error (int fd, const hull_error_t *err)
   hull_error_free (&ignored);
 }
 
+void
+hull_sync_fail_exit (int fd, hull_error_t *err)
+{
+  hull_sync_send_error (fd, err);
+  hull_error_free (err);
+  _exit (127);
+}
+
 /* One SECCOMP_FD message: hand the fd on, and tell the init how it went. */
 static int
 take_listener (int fd, struct sync_fds *got, hull_sync_listener_fn on_listener, void *data, hull_error_t *err)

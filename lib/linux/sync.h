@@ -45,6 +45,8 @@ int hull_sync_expect_fds (int fd, enum hull_sync_type type, int32_t *value, int 
                           hull_error_t *err);
 /* Send *err as an ERROR message (best effort) — used by the init side before it exits. */
 void hull_sync_send_error (int fd, const hull_error_t *err);
+/* In a child the runtime made: send *ERR on FD, then _exit(127). */
+void hull_sync_fail_exit (int fd, hull_error_t *err) __attribute__ ((noreturn));
 /* Called with a seccomp listener fd the init sent (the handler owns the fd); its failure is sent
    back as the init's error. */
 typedef int (*hull_sync_listener_fn) (void *data, int listener, hull_error_t *err);
