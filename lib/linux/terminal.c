@@ -20,7 +20,8 @@ int
 hull_pty_open (const struct hull_process *p, int *master, int *slave, hull_error_t *err)
 {
   cleanup_close int m = -1;
-  int unlock = 0, s;
+  cleanup_close int s = -1;
+  int unlock = 0;
 
   /* The container's /dev/ptmx: a link to its own devpts instance, so the pty lives there and
      not in the host's /dev/pts. */
@@ -37,21 +38,13 @@ hull_pty_open (const struct hull_process *p, int *master, int *slave, hull_error
     {
       struct winsize ws = { .ws_row = p->console_height, .ws_col = p->console_width };
       if (ioctl (m, TIOCSWINSZ, &ws) < 0)
-        {
-          hull_error_sys (err, "process.consoleSize %ux%u", p->console_width, p->console_height);
-          close (s);
-          return -1;
-        }
+        return hull_error_sys (err, "process.consoleSize %ux%u", p->console_width, p->console_height);
     }
   /* The program owns its terminal, as after a login (the group stays devpts' gid). */
   if (fchown (s, p->user.uid, (gid_t) -1) < 0)
-    {
-      hull_error_sys (err, "process.terminal: give the pseudo-terminal to uid %u", p->user.uid);
-      close (s);
-      return -1;
-    }
+    return hull_error_sys (err, "process.terminal: give the pseudo-terminal to uid %u", p->user.uid);
   *master = hull_steal_fd (m);
-  *slave = s;
+  *slave = hull_steal_fd (s);
   return 0;
 }
 

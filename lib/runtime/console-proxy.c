@@ -189,7 +189,6 @@ hull_console_proxy (pid_t pid, int master, const sigset_t *set, int *exit_status
       raw = saved;
       cfmakeraw (&raw);
       restore = tcsetattr (STDIN_FILENO, TCSANOW, &raw) == 0;
-      pass_window_size (master);
     }
   ret = loop (&p, err);
   if (restore)
