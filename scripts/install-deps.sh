@@ -10,6 +10,8 @@ packages=(
   libjansson-dev libseccomp-dev libcap-dev libselinux1-dev
   # images: layer reading, hashing, decompression, the registry client
   libarchive-dev libssl-dev zlib1g-dev libzstd-dev libcurl4-openssl-dev
+  # the engine: container records
+  libsqlite3-dev
   # test fixtures and harness
   busybox-static bats jq util-linux iproute2 perl strace time
   # reference runtimes and podman (with its default network stack)
