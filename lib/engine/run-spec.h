@@ -103,8 +103,10 @@ struct hull_run_host
   const char *init_path;   /* host path of hull-init, for --init */
   bool selinux;            /* SELinux is enabled: labels apply and :z/:Z relabel */
   bool apparmor;           /* AppArmor is enabled */
-  const char *passwd;      /* the rootfs's /etc/passwd and /etc/group (host paths, may not
-  const char *group;          exist), to resolve -u and the image's USER by name */
+  /* the rootfs's /etc/passwd and /etc/group (host paths; NULL or missing when the image has
+     none), to resolve -u and the image's USER by name */
+  const char *passwd;
+  const char *group;
 };
 
 /* The config.json for an image whose config (the image config's "config" object:

@@ -21,6 +21,8 @@ enum hull_sync_type
   HULL_SYNC_ERROR,         /* either way: text is the error, value its errno */
   HULL_SYNC_SECCOMP_FD,    /* init -> runtime: its seccomp listener fd attached; answer GO */
   HULL_SYNC_PTY,           /* init -> runtime: the terminal's master end attached */
+  HULL_SYNC_EXITED,        /* the engine's monitor -> its starter: the container ended, value
+                              its exit code (lib/engine/monitor.c) */
 };
 
 /* At most this many descriptors travel with one message. */

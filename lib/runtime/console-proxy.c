@@ -18,8 +18,8 @@
 #include "../linux/terminal.h"
 #include "lifecycle.h"
 
-static void
-pass_window_size (int master)
+void
+hull_console_pass_window_size (int master)
 {
   struct winsize ws;
   if (ioctl (STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
@@ -40,7 +40,7 @@ hull_console_take (int sync, int *console_fd, int *master, hull_error_t *err)
   if (*console_fd < 0)
     {
       /* sized now, before the program starts and asks (the proxy passes changes later) */
-      pass_window_size (fd);
+      hull_console_pass_window_size (fd);
       *master = fd;
       return 0;
     }
@@ -64,8 +64,8 @@ struct proxy
 
 
 /* One read from FROM written whole to TO. 0 at EOF (or EIO: a pty with no slave left). */
-static int
-copy_once (int from, int to, const char *what, hull_error_t *err)
+int
+hull_console_copy_once (int from, int to, const char *what, hull_error_t *err)
 {
   char buf[8192];
   ssize_t n = read (from, buf, sizeof buf);
@@ -84,8 +84,8 @@ copy_once (int from, int to, const char *what, hull_error_t *err)
 /* stdin at EOF: the terminal gets its end-of-file character, so a reading program ends. */
 #define EOF_QUIET_MS 100
 #define EOF_TRIES 3
-static void
-send_eof (int master)
+void
+hull_console_send_eof (int master)
 {
   struct termios t;
   char eof = 4;
@@ -106,7 +106,7 @@ on_signal (struct proxy *p)
     return;
   if (si.ssi_signo == SIGWINCH)
     {
-      pass_window_size (p->master);
+      hull_console_pass_window_size (p->master);
       return;
     }
   if (si.ssi_signo != SIGCHLD)
@@ -146,7 +146,7 @@ loop (struct proxy *p, hull_error_t *err)
         break;
       if (r == 0)
         {
-          send_eof (p->master);
+          hull_console_send_eof (p->master);
           p->eofs--;
           continue;
         }
@@ -154,14 +154,14 @@ loop (struct proxy *p, hull_error_t *err)
         on_signal (p);
       if (fds[1].revents)
         {
-          int c = copy_once (p->master, STDOUT_FILENO, "the terminal", err);
+          int c = hull_console_copy_once (p->master, STDOUT_FILENO, "the terminal", err);
           if (c < 0)
             return -1;
           p->master_open = c > 0;
         }
       if (fds[2].revents)
         {
-          int c = copy_once (STDIN_FILENO, p->master, "stdin", err);
+          int c = hull_console_copy_once (STDIN_FILENO, p->master, "stdin", err);
           if (c < 0)
             return -1;
           p->in_open = c > 0;

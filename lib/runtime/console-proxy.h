@@ -19,4 +19,12 @@ int hull_console_take (int sync, int *console_fd, int *master, hull_error_t *err
    *EXIT_STATUS as there. MASTER is closed. */
 int hull_console_proxy (pid_t pid, int master, const sigset_t *set, int *exit_status, hull_error_t *err);
 
+/* Pieces of the proxy, for the engine's attached starter (lib/engine/ctr-start.c): */
+/* The window size of this process's stdin given to MASTER. */
+void hull_console_pass_window_size (int master);
+/* One read from FROM written whole to TO: 1, or 0 at EOF (or EIO: a pty with no slave left). */
+int hull_console_copy_once (int from, int to, const char *what, hull_error_t *err);
+/* Type the terminal's end-of-file character into MASTER (stdin has ended). */
+void hull_console_send_eof (int master);
+
 #endif

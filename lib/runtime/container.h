@@ -21,6 +21,9 @@ struct hull_create_opts
   const char *bundle;          /* NULL: the current directory */
   const char *pid_file;        /* NULL: none */
   const char *console_socket;  /* NULL: none */
+  int console_fd;              /* > 2: a connected console socket, for a caller without a path
+                                  (the engine's monitor); the master is sent there as to
+                                  console_socket. The caller keeps its descriptor. */
   int preserve_fds;
   bool no_pivot;
   bool detach;                 /* run only */

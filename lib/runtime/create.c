@@ -114,6 +114,15 @@ creation_free (struct creation *c)
 }
 
 /* Everything that can be refused without touching the system. */
+/* How the console socket is named in errors, NULL when there is none. */
+static const char *
+console_name (const struct hull_create_opts *o)
+{
+  if (o->console_socket)
+    return o->console_socket;
+  return o->console_fd > 2 ? "(the caller's console socket)" : NULL;
+}
+
 static int
 load_and_check (struct creation *c, hull_error_t *err)
 {
@@ -127,7 +136,7 @@ load_and_check (struct creation *c, hull_error_t *err)
   c->bundle = xstrdup (buf);
   if (hull_spec_load (c->bundle, &c->spec, err) < 0)
     return -1;
-  if (hull_check_spec (c->spec, c->o->console_socket, c->run, c->run && !c->o->detach, err) < 0 || hull_prepare_landlock (c->spec, &c->landlock, err) < 0)
+  if (hull_check_spec (c->spec, console_name (c->o), c->run, c->run && !c->o->detach, err) < 0 || hull_prepare_landlock (c->spec, &c->landlock, err) < 0)
     return -1;
   {
     cleanup_free char *rp = c->spec->root_path[0] == '/' ? xstrdup (c->spec->root_path)
@@ -321,6 +330,12 @@ build (struct creation *c, bool with_fifo, hull_error_t *err)
   /* Before anything is made: a socket nobody listens on leaves nothing behind. */
   if (c->o->console_socket && hull_console_connect (c->o->console_socket, &c->console_fd, err) < 0)
     return -1;
+  if (c->o->console_socket == NULL && c->o->console_fd > 2)
+    {
+      c->console_fd = fcntl (c->o->console_fd, F_DUPFD_CLOEXEC, 3);
+      if (c->console_fd < 0)
+        return hull_error_sys (err, "console socket descriptor %d", c->o->console_fd);
+    }
   if (hull_state_root_open (c->o->root, &c->root_fd, err) < 0)
     return -1;
   /* Before the container's directory exists: a filter libseccomp refuses leaves nothing. */

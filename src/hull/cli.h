@@ -8,6 +8,7 @@
 struct hull_cli
 {
   const char *store;   /* image store root (--root): /var/lib/hull, or $XDG_DATA_HOME/hull */
+  const char *run_root; /* --runroot: the containers' run-time state; NULL: the engine's default */
   struct hull_log log;
 };
 

@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "image/archive.h"
 #include "image/images.h"
+#include "engine/engine.h"
 #include "image/layers.h"
 
 /* The store, opened (made if missing) and locked. */
@@ -302,6 +303,33 @@ inspect_json (struct hull_store *s, const struct hull_image *im, hull_error_t *e
   return out;
 }
 
+/* ARG as a container, when the engine has records and one of them is ARG: its JSON, else NULL. */
+static json_t *
+inspect_container (struct hull_cli *g, const char *arg)
+{
+  cleanup_free char *db_path = xasprintf ("%s/engine.db", g->store);
+  cleanup_db struct hull_db *db = NULL;
+  struct hull_engine e;
+  struct hull_ctr c = { 0 };
+  hull_error_t err = NULL;
+  json_t *j = NULL;
+
+  if (access (db_path, F_OK) != 0 || hull_engine_init (&e, g->store, g->run_root, &g->log, &err) < 0)
+    {
+      hull_error_free (&err);
+      return NULL;
+    }
+  if (hull_engine_db (&e, &db, &err) == 0 && hull_db_get (db, arg, &c, &err) == 0)
+    {
+      hull_engine_reconcile (&e, &c);
+      j = hull_cli_ctr_inspect (&e, &c);
+    }
+  hull_error_free (&err);
+  hull_ctr_clear (&c);
+  hull_engine_clear (&e);
+  return j;
+}
+
 int
 cmd_inspect (struct hull_cli *g, int argc, char **argv)
 {
@@ -320,8 +348,10 @@ cmd_inspect (struct hull_cli *g, int argc, char **argv)
   for (int a = 1; a < argc; a++)
     {
       hull_error_t err = NULL;
-      int i = hull_images_find (&l, argv[a], &err);
-      json_t *j = i < 0 ? NULL : inspect_json (s, &l.v[i], &err);
+      json_t *j = inspect_container (g, argv[a]);
+      int i = j ? 0 : hull_images_find (&l, argv[a], &err);
+      if (j == NULL && i >= 0)
+        j = inspect_json (s, &l.v[i], &err);
       if (j == NULL)
         rc = hull_cli_fail_err (g, &err);
       else
@@ -387,6 +417,52 @@ still_there (json_t *index, const struct hull_image_list *l, const char *id)
   return false;
 }
 
+/* The first container made from the image ID (its name into *NAME), if the engine has any. */
+static bool
+image_in_use (struct hull_cli *g, const char *id, char **name)
+{
+  cleanup_free char *db_path = xasprintf ("%s/engine.db", g->store);
+  cleanup_db struct hull_db *db = NULL;
+  struct hull_ctr *v = NULL;
+  hull_error_t err = NULL;
+  size_t n = 0;
+  bool used = false;
+
+  if (access (db_path, F_OK) != 0)
+    return false;
+  if (hull_db_open (db_path, &db, &err) < 0 || hull_db_list (db, &v, &n, &err) < 0)
+    {
+      /* records that cannot be read could name the image: keep it */
+      hull_warn (&g->log, "rmi: the container records: %s", err->msg);
+      hull_error_free (&err);
+      *name = xstrdup ("(unknown: the records cannot be read)");
+      return true;
+    }
+  for (size_t i = 0; i < n && !used; i++)
+    if (v[i].image_id && strcmp (v[i].image_id, id) == 0)
+      {
+        used = true;
+        *name = xstrdup (v[i].name);
+      }
+  hull_ctr_list_free (v, n);
+  return used;
+}
+
+/* An image that would go while a container still uses it (its layers are the container's
+   rootfs): refused, so the index is not written. */
+static int
+check_unused (struct hull_cli *g, json_t *index, const struct hull_image_list *l)
+{
+  for (size_t i = 0; i < l->n; i++)
+    {
+      cleanup_free char *user = NULL;
+      if (!still_there (index, l, l->v[i].id) && image_in_use (g, l->v[i].id, &user))
+        return hull_cli_fail (g, "rmi: image %.12s is in use by container %s: remove the container first",
+                              l->v[i].id + 7, user);
+    }
+  return 0;
+}
+
 int
 cmd_rmi (struct hull_cli *g, int argc, char **argv)
 {
@@ -416,6 +492,11 @@ cmd_rmi (struct hull_cli *g, int argc, char **argv)
     return 1;
   for (int a = optind; a < argc; a++)
     rc |= rmi_one (g, index, &l, argv[a], force);
+  if (check_unused (g, index, &l) != 0)
+    {
+      hull_images_clear (&l);
+      return 1;
+    }
   if (hull_store_write_index (s, index, &err) < 0 || hull_store_gc (s, index, NULL, &err) < 0
       || hull_layers_gc (s, index, NULL, &err) < 0)
     rc = hull_cli_fail_err (g, &err);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "cli.h"
 #include "core/util.h"
+#include "linux/exe-guard.h"
 #include "hull-config.h"
 
 int
@@ -48,6 +50,8 @@ usage (FILE *out)
                 "Global options:\n"
                 "  --root DIR       image store (default /var/lib/hull, or $XDG_DATA_HOME/hull\n"
                 "                   (~/.local/share/hull) when not root)\n"
+                "  --runroot DIR    containers' run-time state (default /run/hull, or\n"
+                "                   $XDG_RUNTIME_DIR/hull when not root)\n"
                 "  --log FILE       also write errors and warnings to FILE\n"
                 "  --debug          write debug lines to the log\n"
                 "  --version, -v    print the version\n"
@@ -77,7 +81,17 @@ enum
   OPT_ROOT = 256,
   OPT_LOG,
   OPT_DEBUG,
+  OPT_RUNROOT,
 };
+
+/* The commands that start processes which go into containers (the monitor, the init, an
+   exec'd process are all this binary until they exec): they run from a read-only view of it,
+   as hull-runtime's do (CVE-2019-5736, lib/linux/exe-guard.h). */
+static bool
+puts_self_in_containers (const char *cmd)
+{
+  return strcmp (cmd, "run") == 0 || strcmp (cmd, "start") == 0 || strcmp (cmd, "exec") == 0;
+}
 
 int
 main (int argc, char **argv)
@@ -85,6 +99,7 @@ main (int argc, char **argv)
   static const struct option opts[] = {
     { "root", required_argument, NULL, OPT_ROOT }, { "log", required_argument, NULL, OPT_LOG },
     { "debug", no_argument, NULL, OPT_DEBUG },     { "version", no_argument, NULL, 'v' },
+    { "runroot", required_argument, NULL, OPT_RUNROOT },
     { "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
   };
   struct hull_cli g = { .log = { .fd = -1, .tag = "hull" } };
@@ -106,6 +121,9 @@ main (int argc, char **argv)
       case OPT_DEBUG:
         g.log.debug = true;
         break;
+      case OPT_RUNROOT:
+        g.run_root = optarg;
+        break;
       case 'v':
         printf ("hull version %s\n", HULL_VERSION);
         return 0;
@@ -126,6 +144,12 @@ main (int argc, char **argv)
   if (store == NULL)
     return hull_cli_fail (&g, "no image store: set XDG_DATA_HOME or HOME, or pass --root DIR");
   g.store = store;
+  if (puts_self_in_containers (argv[optind]))
+    {
+      hull_error_t err = NULL;
+      if (hull_exe_guard (argv, &err) < 0)
+        return hull_cli_fail_err (&g, &err);
+    }
   for (const struct hull_command *cmd = hull_commands; cmd->name; cmd++)
     if (strcmp (cmd->name, argv[optind]) == 0)
       {
