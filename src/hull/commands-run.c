@@ -42,13 +42,13 @@ parse_run (struct hull_cli *g, const char *cmd, int argc, char **argv, struct hu
   if (hull_run_spec_parse (argc - 1, argv + 1, s, image, &err) < 0)
     {
       hull_cli_fail_err (g, &err);
-      return 2;
+      return ENGINE_FAILED;
     }
   *image += 1;
   if (*image >= argc)
     {
       hull_cli_fail (g, "%s: no image given", cmd);
-      return 2;
+      return ENGINE_FAILED;
     }
   return 0;
 }

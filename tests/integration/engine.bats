@@ -1,0 +1,252 @@
+#!/usr/bin/env bats
+# The engine's containers: hull run, create, start, stop, kill, rm, ps, logs, exec, wait and
+# inspect on a store and run root of the test's own, with the fixture busybox rootfs imported
+# as the image. After every test nothing may be left: no record, container directory, mount,
+# runtime state or monitor process.
+
+load helpers
+
+HULL=${HULL:-$BUILD/src/hull/hull}
+
+setup() {
+  [ -x "$HULL" ] || fail "HULL=$HULL is not an executable; build hull first"
+  [ -d "$ROOTFS_SRC/bin" ] || fail "fixture rootfs missing: $ROOTFS_SRC"
+  T=$BATS_TEST_TMPDIR
+  STORE=$T/store
+  RUNROOT=$T/run
+  import_busybox
+}
+
+teardown() {
+  local left
+  hull rm -af >/dev/null 2>&1 || true
+  left=$(findmnt -rn -o TARGET | grep -F "$T/" || true)
+  if [ -n "$left" ]; then
+    for m in $left; do umount -l "$m" 2>/dev/null || true; done
+    fail "mounts left: $left"
+  fi
+  [ -z "$(ls -A "$RUNROOT/runtime" 2>/dev/null)" ] || fail "runtime state left: $(ls -A "$RUNROOT/runtime")"
+  [ -z "$(ls -A "$STORE/containers" 2>/dev/null)" ] || fail "container directories left: $(ls -A "$STORE/containers")"
+  left=$(pgrep -f -- "--root $STORE" || true)
+  [ -z "$left" ] || { kill -9 $left 2>/dev/null || true; fail "processes left: $left"; }
+}
+
+hull() { "$HULL" --root "$STORE" --runroot "$RUNROOT" "$@"; }
+
+import_busybox() {
+  local tar=$HULL_TEST_CACHE/busybox-rootfs.tar
+  [ -s "$tar" ] || tar -C "$ROOTFS_SRC" --numeric-owner -cf "$tar" .
+  run -0 hull import --change 'CMD=["/bin/sh"]' --change 'ENV FOO=bar' "$tar" busybox
+  IMAGE_ID=$output
+}
+
+# records_count: how many containers the engine has
+records_count() { hull ps -a --format json | jq length; }
+
+# until_state NAME STATE: wait (at most HULL_WAIT s) for NAME's record to say STATE
+until_state() {
+  local i
+  for ((i = 0; i < HULL_WAIT * 20; i++)); do
+    [ "$(hull inspect "$1" 2>/dev/null | jq -r '.[0].State.Status')" = "$2" ] && return 0
+    sleep 0.05
+  done
+  fail "container $1 never became $2: $(hull inspect "$1" | jq -c '.[0].State')"
+}
+
+@test "engine: run --rm prints the output, passes the exit code on, leaves nothing" {
+  run hull run --rm busybox sh -c 'echo out; echo err >&2; exit 7'
+  [ "$status" -eq 7 ] || fail "status $status" "$output"
+  [[ $output == *out* && $output == *err* ]] || fail "output: $output"
+  [ "$(records_count)" -eq 0 ] || fail "a record is left: $(hull ps -a)"
+}
+
+@test "engine: run -d, ps, logs, stop, ps -a, rm" {
+  run -0 hull run -d --name web busybox sh -c 'echo started; trap "echo bye; exit 0" TERM; while :; do sleep 0.1; done'
+  ID=$output
+  [[ $ID =~ ^[0-9a-f]{64}$ ]] || fail "run -d printed '$ID'"
+  run -0 hull ps
+  [[ ${lines[0]} =~ ^CONTAINER\ ID ]] || fail "$output"
+  [[ ${lines[1]} == ${ID:0:12}*web* ]] || fail "$output"
+  run -0 hull ps --format json
+  [ "$(jq -r '.[0].State' <<<"$output")" = running ]
+  [ "$(jq -r '.[0].Names[0]' <<<"$output")" = web ]
+  pid=$(jq -r '.[0].Pid' <<<"$output")
+  [ "$pid" -gt 0 ] && kill -0 "$pid"
+  for ((i = 0; i < 100; i++)); do hull logs web | grep -q started && break; sleep 0.05; done
+  run -0 hull logs web
+  [ "$output" = started ]
+  run -0 hull stop web
+  [ "$output" = web ]
+  run -0 hull ps -q
+  [ -z "$output" ]
+  run -0 hull ps -a --format json
+  [ "$(jq -r '.[0].State' <<<"$output")" = exited ]
+  [ "$(jq -r '.[0].ExitCode' <<<"$output")" = 0 ]
+  run -0 hull logs web
+  [ "$(echo $output)" = "started bye" ]
+  # the k8s-file format underneath: timestamp, stream, F, text
+  run -0 hull logs -t web
+  [[ ${lines[0]} =~ ^20[0-9-]+T[0-9:.]+Z\ started$ ]] || fail "logs -t: $output"
+  grep -Eq '^20[0-9-]+T[0-9:.]+Z stdout F started$' "$STORE/containers/$ID/ctr.log"
+  run -0 hull rm web
+  [ "$(records_count)" -eq 0 ]
+}
+
+@test "engine: create, start -a, start again, wait" {
+  run -0 hull create --name c1 busybox sh -c 'echo run-$$; exit 3'
+  ID=$output
+  run -0 hull ps -a --format json
+  [ "$(jq -r '.[0].State' <<<"$output")" = created ]
+  run hull start -a c1
+  [ "$status" -eq 3 ] && [ "$output" = run-1 ] || fail "status $status: $output"
+  run -0 hull wait c1
+  [ "$output" = 3 ]
+  run -0 hull start c1
+  [ "$output" = c1 ]
+  run -0 hull wait c1
+  [ "$output" = 3 ]
+  run -0 hull logs c1
+  [ "$(echo $output)" = "run-1 run-1" ]
+  run -0 hull rm "${ID:0:8}"
+}
+
+@test "engine: exit codes: 127 no such command, 126 not runnable, 125 engine errors" {
+  run hull run --rm busybox /no/such/thing
+  [ "$status" -eq 127 ] || fail "status $status: $output"
+  [[ $output == *"/no/such/thing"* ]] || fail "$output"
+  run hull run --rm busybox /etc/passwd
+  [ "$status" -eq 126 ] || fail "status $status: $output"
+  run hull run --rm no-such-image true
+  [ "$status" -eq 125 ] || fail "status $status: $output"
+  [[ $output == *"no-such-image"* ]] || fail "$output"
+  run hull run --rm --no-such-flag busybox true
+  [ "$status" -eq 125 ] || fail "status $status: $output"
+  [[ $output == *"--no-such-flag"* ]] || fail "$output"
+  [ "$(records_count)" -eq 0 ] || fail "records left: $(hull ps -a)"
+}
+
+@test "engine: names are unique; rm of a running container needs -f; rmi keeps an image in use" {
+  run -0 hull run -d --name dup busybox sleep 100
+  run hull run -d --name dup busybox sleep 100
+  [ "$status" -eq 125 ] && [[ $output == *dup*"in use"* ]] || fail "status $status: $output"
+  [ "$(records_count)" -eq 1 ]
+  run hull rm dup
+  [ "$status" -ne 0 ] && [[ $output == *running* ]] || fail "status $status: $output"
+  run hull rmi busybox
+  [ "$status" -ne 0 ] && [[ $output == *"in use by container dup"* ]] || fail "status $status: $output"
+  run -0 hull images -q
+  [ -n "$output" ]
+  run -0 hull rm -f dup
+  [ "$(records_count)" -eq 0 ]
+  run -0 hull rmi busybox
+}
+
+@test "engine: exec runs in the container, with its exit code" {
+  run -0 hull run -d --name ex busybox sleep 100
+  run hull exec ex sh -c 'echo in-$(hostname); cat /proc/1/comm; exit 4'
+  [ "$status" -eq 4 ] || fail "status $status: $output"
+  [ "${lines[1]}" = sleep ]
+  run -0 hull exec -e X=1 -w /tmp ex sh -c 'echo $X $(pwd)'
+  [ "$output" = "1 /tmp" ]
+  run hull exec ex /no/such
+  [ "$status" -eq 127 ] || [ "$status" -eq 126 ] || fail "status $status: $output"
+  hull stop -t 1 ex
+}
+
+@test "engine: run -it and exec -it on a terminal" {
+  command -v script >/dev/null || skip "script(1) is not installed"
+  local holder=$T/holder
+  output=$({ printf 'tty\necho typed-$((6*7))\nexit 3\n'; sleep 30 </dev/null 2>/dev/null 3>&- & echo $! >"$holder"; } |
+    timeout 60 script -qec "$HULL --root $STORE --runroot $RUNROOT run -it --rm busybox sh" /dev/null 2>&1 3>&-) && status=0 || status=$?
+  kill "$(cat "$holder")" 2>/dev/null || true
+  output=$(tr -d '\r' <<<"$output")
+  [ "$status" -eq 3 ] || fail "status $status" "$output"
+  [[ $output == *typed-42* ]] || fail "typed input did not reach the shell" "$output"
+  grep -q '^/dev/pts/[0-9]' <<<"$output" || fail "no terminal" "$output"
+  run -0 hull run -d --name tt busybox sleep 100
+  output=$({ printf 'echo exec-$((5*5))\nexit\n'; sleep 30 </dev/null 2>/dev/null 3>&- & echo $! >"$holder"; } |
+    timeout 60 script -qec "$HULL --root $STORE --runroot $RUNROOT exec -it tt sh" /dev/null 2>&1 3>&-) && status=0 || status=$?
+  kill "$(cat "$holder")" 2>/dev/null || true
+  [ "$status" -eq 0 ] && [[ $output == *exec-25* ]] || fail "status $status" "$output"
+}
+
+@test "engine: run -i passes stdin; without -i the container reads nothing" {
+  run -0 bash -c "echo piped | $HULL --root $STORE --runroot $RUNROOT run --rm -i busybox cat"
+  [ "$output" = piped ]
+  run -0 bash -c "echo piped | $HULL --root $STORE --runroot $RUNROOT run --rm busybox cat"
+  [ -z "$output" ]
+}
+
+@test "engine: kill sends a signal; the exit code says which" {
+  run -0 hull run -d --name k busybox sleep 100
+  run -0 hull kill -s TERM k
+  run -0 hull wait k
+  [ "$output" = 143 ]
+}
+
+@test "engine: the monitor outlives hull; a killed attached hull leaves the container running" {
+  hull run --name fg busybox sh -c 'echo up; sleep 100' >"$T/out" 2>&1 &
+  local front=$!
+  until_state fg running
+  kill -9 "$front"
+  wait "$front" 2>/dev/null || true
+  sleep 0.2
+  run -0 hull ps --format json
+  [ "$(jq -r '.[0].State' <<<"$output")" = running ] || fail "$output"
+  [ "$(jq -r '.[0].Names[0]' <<<"$output")" = fg ]
+  run -0 hull rm -f fg
+  [ "$(records_count)" -eq 0 ]
+}
+
+@test "engine: kill -9 of the monitor mid-run leaves state that rm -f cleans up" {
+  run -0 hull run -d --name mon busybox sleep 100
+  mpid=$(hull inspect mon | jq -r '.[0].State.Pid')
+  monitor=$(ps -o ppid= -p "$mpid" | tr -d ' ')
+  [ -n "$monitor" ] && [ "$monitor" -gt 1 ]
+  [[ $(tr '\0' ' ' </proc/$monitor/cmdline) == *hull* ]] || fail "parent of the init: $(cat /proc/$monitor/cmdline)"
+  kill -9 "$monitor"
+  sleep 0.2
+  # the container runs on without its monitor; the engine says so
+  kill -0 "$mpid"
+  run -0 hull inspect mon
+  [ "$(jq -r '.[0].State.Status' <<<"$output")" = running ]
+  [ "$(jq -r '.[0].State.MonitorAlive' <<<"$output")" = false ]
+  run -0 hull rm -f mon
+  for ((i = 0; i < 100; i++)); do kill -0 "$mpid" 2>/dev/null || break; sleep 0.05; done
+  ! kill -0 "$mpid" 2>/dev/null || fail "the container's init $mpid still runs"
+  [ "$(records_count)" -eq 0 ]
+}
+
+@test "engine: a monitor killed after the container ended: ps shows it exited, rm cleans up" {
+  run -0 hull run -d --name gone busybox sleep 100
+  mpid=$(hull inspect gone | jq -r '.[0].State.Pid')
+  monitor=$(ps -o ppid= -p "$mpid" | tr -d ' ')
+  kill -STOP "$monitor"
+  kill -9 "$mpid"
+  kill -9 "$monitor"
+  sleep 0.2
+  run -0 hull ps -a --format json
+  [ "$(jq -r '.[0].State' <<<"$output")" = exited ] || fail "$output"
+  run -0 hull rm gone
+}
+
+@test "engine: logs -f follows until the container ends" {
+  run -0 hull run -d --name f busybox sh -c 'for i in 1 2 3; do echo line$i; sleep 0.2; done'
+  run -0 timeout 20 "$HULL" --root "$STORE" --runroot "$RUNROOT" logs -f f
+  [ "$(echo $output)" = "line1 line2 line3" ]
+  run -0 hull logs --tail 1 f
+  [ "$output" = line3 ]
+}
+
+@test "engine: inspect shows the container and its OCI config" {
+  run -0 hull create --name ins busybox echo hi
+  run -0 hull inspect ins
+  [ "$(jq -r '.[0].Name' <<<"$output")" = ins ]
+  [ "$(jq -r '.[0].Image' <<<"$output")" = "sha256:$IMAGE_ID" ]
+  [ "$(jq -r '.[0].ImageName' <<<"$output")" = localhost/busybox:latest ]
+  [ "$(jq -c '.[0].Args' <<<"$output")" = '["echo","hi"]' ]
+  [ "$(jq -r '.[0].Spec.process.noNewPrivileges' <<<"$output")" = true ]
+  # an image is still inspected by name
+  run -0 hull inspect busybox
+  [ "$(jq -r '.[0].Id' <<<"$output")" = "$IMAGE_ID" ]
+}
