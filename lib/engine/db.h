@@ -38,7 +38,9 @@ struct hull_ctr
 };
 void hull_ctr_clear (struct hull_ctr *c);
 
-/* Open (creating it and its schema) the database at PATH. */
+/* Open (creating it and its schema) the database at PATH (mode 0600; a symlink is refused).
+   A handle belongs to the process that opened it: after fork the child must neither use nor
+   close it (the calls refuse, hull_db_close only frees memory there) and opens its own. */
 int hull_db_open (const char *path, struct hull_db **out, hull_error_t *err);
 void hull_db_close (struct hull_db *db);
 void hull_db_closep (struct hull_db **db);
@@ -54,14 +56,16 @@ int hull_db_get (struct hull_db *db, const char *ref, struct hull_ctr *out, hull
 int hull_db_list (struct hull_db *db, struct hull_ctr **out, size_t *n, hull_error_t *err);
 void hull_ctr_list_free (struct hull_ctr *v, size_t n);
 
-/* The monitor started it: RUNNING with PID, started_ns. */
+/* The monitor started it: RUNNING with PID, started_ns. Here and in set_exited a container
+   already REMOVING stays so (the report is recorded, the claim kept). */
 int hull_db_set_running (struct hull_db *db, const char *id, pid_t pid, int64_t started_ns, hull_error_t *err);
 /* It ended: EXITED with CODE, finished_ns, pid 0. A container already gone is not an error. */
 int hull_db_set_exited (struct hull_db *db, const char *id, int code, int64_t finished_ns, hull_error_t *err);
 /* Which monitor watches it (0, 0: none). */
 int hull_db_set_monitor (struct hull_db *db, const char *id, pid_t pid, uint64_t start, hull_error_t *err);
 /* Move to REMOVING if the state is one of FROM (a bit mask of 1 << state); *MOVED tells
-   whether it did. So only one of `rm`, `rm -f` and the --rm cleanup goes on to remove. */
+   whether it did. So only one of `rm`, `rm -f` and the --rm cleanup goes on to remove. A
+   container already gone is not an error (*MOVED false). */
 int hull_db_claim_removal (struct hull_db *db, const char *id, unsigned from, bool *moved, hull_error_t *err);
 /* Back from REMOVING to STATE (a removal that failed half-way is retried by the next rm). */
 int hull_db_set_state (struct hull_db *db, const char *id, enum hull_ctr_state state, hull_error_t *err);
