@@ -61,6 +61,10 @@ struct hull_run_spec
   char **cap_add, **cap_drop; /* names as given ("NET_ADMIN", "CAP_NET_ADMIN", "all") */
   bool privileged;
   bool no_new_privs;       /* true unless --security-opt no-new-privileges=false */
+  bool no_new_privs_set;   /* --security-opt no-new-privileges[=...] was given (--privileged
+                              turns noNewPrivileges off only when it was not); hull_run_config
+                              reads no_new_privs only when this is set, so a zeroed spec keeps
+                              noNewPrivileges on */
   char *seccomp_profile;   /* --security-opt seccomp=FILE; NULL: the default profile */
   bool seccomp_unconfined; /* --security-opt seccomp=unconfined */
   char **labels;           /* --security-opt label=... (user:, role:, type:, level:, disable) */
@@ -107,6 +111,8 @@ struct hull_run_host
      none), to resolve -u and the image's USER by name */
   const char *passwd;
   const char *group;
+  const char *user_name;   /* the engine's user's name, for its /etc/subuid lines (NULL: looked
+                              up from uid) */
 };
 
 /* The config.json for an image whose config (the image config's "config" object:
@@ -117,5 +123,12 @@ struct hull_run_host
    flag they come from. */
 int hull_run_config (const struct hull_run_spec *s, json_t *image_config, const struct hull_run_host *host,
                      json_t **config, char ***warnings, hull_error_t *err);
+
+/* :z and :Z with SELinux on: the host sources of S's volumes relabelled (recursively, the
+   security.selinux attribute) to CONFIG's linux.mountLabel, with its MCS level for :Z and
+   level s0 (shared by every container) for :z, as podman does before the container starts.
+   Refuses system directories (/, /etc, /usr, /home...). Nothing to do with SELinux off. */
+int hull_run_relabel_volumes (const struct hull_run_spec *s, json_t *config, const struct hull_run_host *host,
+                              hull_error_t *err);
 
 #endif
