@@ -26,6 +26,16 @@ pause_poll (void)
 }
 
 int
+hull_engine_start_failure_code (int errno_)
+{
+  if (errno_ == ENOENT)
+    return 127;
+  if (errno_ == EACCES || errno_ == ENOEXEC || errno_ == EISDIR)
+    return 126;
+  return 125;
+}
+
+int
 hull_engine_kill (const struct hull_engine *e, const struct hull_ctr *c, int sig, bool all, hull_error_t *err)
 {
   if (c->state != HULL_CTR_RUNNING)
@@ -151,6 +161,10 @@ hull_engine_remove (const struct hull_engine *e, const char *ref, bool force, hu
   if (hull_engine_db (e, &db, err) < 0 || hull_db_get (db, ref, &c, err) < 0)
     return -1;
   hull_engine_reconcile (e, &c);
+  /* recorded running, but its monitor is gone and so is the container: no one else will
+     record its end, so the record is claimed from running */
+  if (c.state == HULL_CTR_EXITED && c.exit_code == -1)
+    from |= 1u << HULL_CTR_RUNNING;
   if (c.state == HULL_CTR_RUNNING && !force)
     {
       hull_error (err, 0, "container %s (%.12s) is running: stop it first, or remove it with -f", c.name, c.id);

@@ -197,7 +197,7 @@ hull_engine_start (const struct hull_engine *e, const char *id, const struct hul
   if (hull_sync_recv (sock, &type, &value, err) < 0)
     {
       if (type == HULL_SYNC_ERROR)
-        *exit_code = value;
+        *exit_code = hull_engine_start_failure_code (value);
       else
         hull_error_wrap (err, "container %.12s: its monitor ended before the container started", id);
       return -1;

@@ -64,7 +64,9 @@ struct hull_start_opts
 /* Start the created or exited container ID through a new monitor. Detached, this returns once
    the container runs; attached, once it has ended (and, with remove, been removed), with its
    exit code in *EXIT_CODE. When it could not start, *EXIT_CODE is podman's code for that:
-   127 (no such command), 126 (cannot be run) or 125 (anything else). */
+   127 (no such command), 126 (cannot be run) or 125 (anything else). The caller must hold no
+   database connection (db.h): the monitor is forked, and an SQLite connection must not cross
+   fork(2). */
 int hull_engine_start (const struct hull_engine *e, const char *id, const struct hull_start_opts *o, int *exit_code,
                        hull_error_t *err);
 
@@ -91,6 +93,10 @@ __attribute__ ((noreturn)) void hull_monitor_main (const struct hull_monitor_arg
 void hull_engine_reconcile (const struct hull_engine *e, struct hull_ctr *c);
 /* Is C's monitor (pid and start time) still alive? */
 bool hull_engine_monitor_alive (const struct hull_ctr *c);
+
+/* podman's exit code for a container that could not start, from the errno of why: 127 (no
+   such command), 126 (cannot be run), else 125. */
+int hull_engine_start_failure_code (int errno_);
 
 /* Send SIG to the container's init (ALL: to every process of it). Refused unless it runs. */
 int hull_engine_kill (const struct hull_engine *e, const struct hull_ctr *c, int sig, bool all, hull_error_t *err);

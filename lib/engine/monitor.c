@@ -352,26 +352,15 @@ open_all (struct monitor *m, hull_error_t *err)
   return hull_log_writer_open (dir, HULL_CTR_LOG, HULL_CTR_LOG_MAX, &m->log, err);
 }
 
-/* Exit codes of a container that could not start, as podman gives them. */
-static int
-start_failure_code (const hull_error_t err)
-{
-  if (err->errno_ == ENOENT)
-    return 127;
-  if (err->errno_ == EACCES || err->errno_ == ENOEXEC)
-    return 126;
-  return 125;
-}
 
 static void
 failed_start (struct monitor *m, hull_error_t *err)
 {
   hull_error_t e2 = NULL;
-  int code = start_failure_code (*err);
+  int code = hull_engine_start_failure_code ((*err)->errno_);
 
   release_stdio ();
-  if (m->sock >= 0 && hull_sync_send (m->sock, HULL_SYNC_ERROR, code, (*err)->msg, &e2) < 0)
-    hull_error_free (&e2);
+  hull_sync_send_error (m->sock, err);
   clean_runtime (m);
   if (m->db && (hull_db_set_monitor (m->db, m->a->id, 0, 0, &e2) < 0
                 || hull_db_set_exited (m->db, m->a->id, code, hull_engine_now_ns (), &e2) < 0))

@@ -7,6 +7,7 @@
 #include "become.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
@@ -58,6 +59,20 @@ is_executable (const char *path)
 }
 
 
+/* A command that is not there: the message says so itself, and errno_ is ENOENT for callers
+   that tell it from other failures (the engine's exit code 127). */
+static int __attribute__ ((format (printf, 2, 3)))
+missing (hull_error_t *err, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  hull_verror (err, 0, fmt, ap);
+  va_end (ap);
+  if (*err)
+    (*err)->errno_ = ENOENT;
+  return -1;
+}
+
 /* Find args[0] as execvp would, in the container (after pivot_root), with the container's PATH. */
 int
 hull_become_resolve (const struct hull_process *p, char **out, hull_error_t *err)
@@ -70,7 +85,7 @@ hull_become_resolve (const struct hull_process *p, char **out, hull_error_t *err
   if (strchr (arg0, '/'))
     {
       if (access (arg0, F_OK) < 0)
-        return hull_error (err, 0, "exec `%s`: no such file or directory", arg0);
+        return missing (err, "exec `%s`: no such file or directory", arg0);
       *out = xstrdup (arg0);
       return 0;
     }
@@ -84,7 +99,7 @@ hull_become_resolve (const struct hull_process *p, char **out, hull_error_t *err
           return 0;
         }
     }
-  return hull_error (err, 0, "exec `%s`: executable file not found in $PATH", arg0);
+  return missing (err, "exec `%s`: executable file not found in $PATH", arg0);
 }
 
 static int

@@ -197,7 +197,14 @@ recv_checked (int fd, enum hull_sync_type *type, int32_t *value, struct sync_fds
   if (value)
     *value = m.value;
   if (m.type == HULL_SYNC_ERROR)
-    return hull_error (err, 0, "%s", m.text);
+    {
+      /* the text already ends with the cause; the errno behind it comes along, so that the
+         caller can tell a missing command (ENOENT) from others */
+      hull_error (err, 0, "%s", m.text);
+      if (err && *err && m.value > 0)
+        (*err)->errno_ = m.value;
+      return -1;
+    }
   return 0;
 }
 

@@ -430,9 +430,8 @@ cmd_exec (struct hull_cli *g, int argc, char **argv)
       if (hull_container_exec (&o, &code, &err) < 0)
         {
           /* podman's codes: 127 no such command, 126 not runnable, 125 anything else */
-          int why = err->errno_;
+          rc = hull_engine_start_failure_code (err->errno_);
           hull_cli_fail_err (g, &err);
-          rc = why == ENOENT ? 127 : why == EACCES || why == ENOEXEC ? 126 : ENGINE_FAILED;
         }
       else
         rc = code;

@@ -134,16 +134,28 @@ start_opts (const struct hull_ctr *c, bool attach, bool interactive, struct hull
   return 0;
 }
 
+/* REF's record, the database closed again before the monitor is forked: an SQLite connection
+   must not cross fork(2) (the child would share its locks' bookkeeping). */
 static int
-start_one (struct hull_cli *g, struct hull_engine *e, struct hull_db *db, const char *ref, bool attach, bool interactive)
+get_record (struct hull_engine *e, const char *ref, struct hull_ctr *c, hull_error_t *err)
+{
+  cleanup_db struct hull_db *db = NULL;
+  return hull_engine_db (e, &db, err) < 0 ? -1 : hull_db_get (db, ref, c, err);
+}
+
+static int
+start_one (struct hull_cli *g, struct hull_engine *e, const char *ref, bool attach, bool interactive)
 {
   struct hull_start_opts o = { 0 };
   struct hull_ctr c = { 0 };
   hull_error_t err = NULL;
   int code = 0;
 
-  if (hull_db_get (db, ref, &c, &err) < 0)
-    return hull_cli_fail_err (g, &err);
+  if (get_record (e, ref, &c, &err) < 0)
+    {
+      hull_cli_fail_err (g, &err);
+      return ENGINE_FAILED;
+    }
   hull_engine_reconcile (e, &c);
   if (c.state == HULL_CTR_RUNNING || c.state == HULL_CTR_REMOVING)
     {
@@ -175,9 +187,7 @@ cmd_start (struct hull_cli *g, int argc, char **argv)
                                         { "interactive", no_argument, NULL, 'i' },
                                         { "help", no_argument, NULL, 'H' },
                                         { NULL, 0, NULL, 0 } };
-  cleanup_db struct hull_db *db = NULL;
   struct hull_engine e;
-  hull_error_t err = NULL;
   bool attach = false, interactive = false;
   int c, rc = 0;
 
@@ -199,14 +209,8 @@ cmd_start (struct hull_cli *g, int argc, char **argv)
     return hull_cli_usage ("start", 2);
   if (hull_cli_engine (g, &e) != 0)
     return ENGINE_FAILED;
-  if (hull_engine_db (&e, &db, &err) < 0)
-    {
-      hull_cli_fail_err (g, &err);
-      hull_engine_clear (&e);
-      return ENGINE_FAILED;
-    }
   for (int i = optind; i < argc; i++)
-    rc = start_one (g, &e, db, argv[i], attach, interactive) ?: rc;
+    rc = start_one (g, &e, argv[i], attach, interactive) ?: rc;
   hull_engine_clear (&e);
   return rc;
 }
