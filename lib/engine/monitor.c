@@ -127,19 +127,6 @@ receive_master (struct monitor *m, hull_error_t *err)
   return 0;
 }
 
-static int
-init_pid (struct monitor *m, hull_error_t *err)
-{
-  cleanup_json json_t *st = NULL;
-
-  if (hull_container_state (m->e->runtime_root, m->a->id, &st, err) < 0)
-    return -1;
-  m->pid = (pid_t) json_integer_value (json_object_get (st, "pid"));
-  if (m->pid <= 0)
-    return hull_error (err, 0, "container %.12s: the runtime gives no pid", m->a->id);
-  return 0;
-}
-
 /* Up to a running container: rootfs, runtime, init pid, terminal. */
 static int
 start (struct monitor *m, hull_error_t *err)
@@ -150,6 +137,7 @@ start (struct monitor *m, hull_error_t *err)
     .id = m->a->id,
     .bundle = bundle,
     .detach = true,
+    .pid_out = &m->pid,
     .log = m->e->log,
   };
   hull_error_t stale = NULL;
@@ -164,9 +152,7 @@ start (struct monitor *m, hull_error_t *err)
   if (hull_container_run (&co, &status, err) < 0)
     return -1;
   release_stdio ();
-  if (m->a->o.tty && receive_master (m, err) < 0)
-    return -1;
-  return init_pid (m, err);
+  return m->a->o.tty ? receive_master (m, err) : 0;
 }
 
 /* Best effort: the runtime's container and the rootfs mount gone. */

@@ -3,6 +3,7 @@
    unpacked here). */
 #define _GNU_SOURCE
 #include "archive.h"
+#include "tar-write.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -49,107 +50,70 @@ image_blobs (const struct hull_image *im, size_t *n)
 
 /* --- save: archive -------------------------------------------------------------------- */
 
+/* An entry of the archive on FD with DATA as its content. */
 static int
-ar_fail (struct archive *a, const char *what, hull_error_t *err)
+ar_data (int fd, const char *path, const char *data, size_t len, hull_error_t *err)
 {
-  return hull_error (err, archive_errno (a) > 0 ? archive_errno (a) : EIO, "write archive: %s: %s", what,
-                     archive_error_string (a) ?: "error");
-}
-
-static int
-ar_header (struct archive *a, const char *path, mode_t type, int64_t size, hull_error_t *err)
-{
-  struct archive_entry *e = archive_entry_new ();
-  int r;
-  archive_entry_set_pathname (e, path);
-  archive_entry_set_filetype (e, type);
-  archive_entry_set_perm (e, type == AE_IFDIR ? 0755 : 0644);
-  archive_entry_set_size (e, type == AE_IFDIR ? 0 : size);
-  archive_entry_set_mtime (e, 0, 0);
-  r = archive_write_header (a, e);
-  archive_entry_free (e);
-  return r == ARCHIVE_OK ? 0 : ar_fail (a, path, err);
-}
-
-static int
-ar_data (struct archive *a, const char *path, const char *data, size_t len, hull_error_t *err)
-{
-  if (ar_header (a, path, AE_IFREG, (int64_t) len, err) < 0)
+  if (hull_tar_header (fd, path, S_IFREG, (int64_t) len, err) < 0 || hull_write_all (fd, data, len, "archive", err) < 0)
     return -1;
-  if (len && archive_write_data (a, data, len) != (la_ssize_t) len)
-    return ar_fail (a, path, err);
-  return 0;
+  return hull_tar_pad (fd, (int64_t) len, err);
 }
 
+/* The stored blob DIGEST as an entry, verified as it is copied (a corrupt blob is refused). */
 static int
-ar_blob (struct archive *a, struct hull_store *s, const char *digest, hull_error_t *err)
+ar_blob (int out, struct hull_store *s, const char *digest, hull_error_t *err)
 {
   cleanup_free char *path = xasprintf ("blobs/sha256/%s", digest + 7);
   cleanup_free char *buf = xmalloc0 (1 << 16);
   cleanup_close int fd = -1;
   struct hull_sha256 *h;
   char got[HULL_DIGEST_LEN + 1];
-  int64_t size;
+  int64_t size, done = 0;
   ssize_t n;
 
-  if (hull_store_open_blob (s, digest, &fd, &size, err) < 0 || ar_header (a, path, AE_IFREG, size, err) < 0)
+  if (hull_store_open_blob (s, digest, &fd, &size, err) < 0 || hull_tar_header (out, path, S_IFREG, size, err) < 0)
     return -1;
   h = hull_sha256_new ();
-  while ((n = read (fd, buf, 1 << 16)) > 0)
+  while (done < size && (n = read (fd, buf, (size_t) (size - done < (1 << 16) ? size - done : (1 << 16)))) > 0)
     {
       hull_sha256_update (h, buf, n);
-      if (archive_write_data (a, buf, n) != n)
+      done += n;
+      if (hull_write_all (out, buf, n, "archive", err) < 0)
         {
           hull_sha256_free (h);
-          return ar_fail (a, path, err);
+          return -1;
         }
     }
   hull_sha256_final (h, got);
   hull_sha256_free (h);
-  if (n < 0)
-    return hull_error_sys (err, "blob %s: read", digest);
+  if (done < size)
+    return hull_error (err, errno, "blob %s: read: %lld of %lld bytes", digest, (long long) done, (long long) size);
   if (strcmp (got, digest) != 0)
     return hull_error (err, 0, "blob %s in `%s` is corrupt: its content hashes to %s", digest, s->root, got);
-  return 0;
+  return hull_tar_pad (out, size, err);
 }
 
 int
 hull_save_archive (struct hull_store *s, const struct hull_image *im, const char *name, int fd, hull_error_t *err)
 {
-  struct archive *a = archive_write_new ();
   cleanup_free char *index = saved_index (im, name);
   cleanup_free const char **blobs = NULL;
   size_t n;
-  int r = -1;
 
   blobs = image_blobs (im, &n);
-  archive_write_set_format_pax_restricted (a);
-  if (archive_write_open_fd (a, fd) != ARCHIVE_OK)
-    {
-      ar_fail (a, "open", err);
-      goto out;
-    }
-  if (ar_data (a, "oci-layout", LAYOUT_FILE, strlen (LAYOUT_FILE), err) < 0
-      || ar_data (a, "index.json", index, strlen (index), err) < 0 || ar_header (a, "blobs/", AE_IFDIR, 0, err) < 0
-      || ar_header (a, "blobs/sha256/", AE_IFDIR, 0, err) < 0)
-    goto out;
+  if (ar_data (fd, "oci-layout", LAYOUT_FILE, strlen (LAYOUT_FILE), err) < 0
+      || ar_data (fd, "index.json", index, strlen (index), err) < 0
+      || hull_tar_header (fd, "blobs/", S_IFDIR, 0, err) < 0 || hull_tar_header (fd, "blobs/sha256/", S_IFDIR, 0, err) < 0)
+    return -1;
   for (size_t i = 0; i < n; i++)
     {
       bool dup = false;
       for (size_t j = 0; j < i; j++)
         dup = dup || strcmp (blobs[i], blobs[j]) == 0;
-      if (!dup && ar_blob (a, s, blobs[i], err) < 0)
-        goto out;
+      if (!dup && ar_blob (fd, s, blobs[i], err) < 0)
+        return -1;
     }
-  if (archive_write_close (a) != ARCHIVE_OK)
-    {
-      ar_fail (a, "close", err);
-      goto out;
-    }
-  r = 0;
-out:
-  archive_write_free (a);
-  return r;
+  return hull_tar_end (fd, err);
 }
 
 /* --- save: directory ------------------------------------------------------------------ */

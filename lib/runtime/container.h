@@ -27,6 +27,8 @@ struct hull_create_opts
   int preserve_fds;
   bool no_pivot;
   bool detach;                 /* run only */
+  pid_t *pid_out;              /* run with detach: the init's pid (as the host sees it) goes
+                                  here, also when it has already ended */
   const struct hull_log *log;
 };
 

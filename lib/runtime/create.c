@@ -477,6 +477,8 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
       return ret;
     }
   *exit_status = 0;
+  if (o->pid_out)
+    *o->pid_out = c.pid;
   creation_free (&c);
   return 0;
 }
