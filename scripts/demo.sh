@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# demo.sh: build hull, make a busybox bundle with `hull-runtime spec` (hull's own defaults:
-# every protection on), and run one container that reports what it sees from inside.
-# Run as root on Debian 12 after scripts/install-deps.sh.
+# demo.sh: build hull, make the project's own busybox image (a rootfs from Debian's
+# busybox-static, imported with `hull import`: no network needed), and run one container of it
+# with `hull run` and nothing but hull's defaults. It prints what the config gives the
+# container, then what the container sees from inside.
+# Run as root on Debian 12 after scripts/install-deps.sh. The image and the container records
+# go to the default store (/var/lib/hull); the container is removed after it ran (--rm).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -11,28 +14,36 @@ case $BUILD in /*) ;; *) BUILD=$repo/$BUILD ;; esac
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 if [ ! -f "$BUILD/build.ninja" ]; then meson setup "$BUILD" >"$log" 2>&1 || { cat "$log"; exit 1; }; fi
 ninja -C "$BUILD" >"$log" 2>&1 || { cat "$log"; exit 1; }
-hull=$BUILD/src/hull-runtime/hull-runtime
+hull=$BUILD/src/hull/hull
 
+# The image: the busybox rootfs with a script that reports what the container sees.
 demo=$BUILD/demo
-rm -rf "$demo/bundle"
-mkdir -p "$demo/bundle"
-tests/fixtures/mkrootfs.sh "$demo/bundle/rootfs"
-( cd "$demo/bundle" && "$hull" spec )
-
-# What the container reports, as a script inside its rootfs.
-cat > "$demo/bundle/rootfs/demo.sh" <<'SCRIPT'
+rm -rf "$demo"
+mkdir -p "$demo"
+tests/fixtures/mkrootfs.sh "$demo/rootfs" >/dev/null
+cat > "$demo/rootfs/demo.sh" <<'SCRIPT'
 status() { awk -v f="$1:" '$1 == f { print $2 }' /proc/self/status; }
-echo "id:          $(id)"
-echo "hostname:    $(hostname)"
-echo "pid:         $$ (its own pid namespace)"
-echo "network:     $(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | paste -sd, -) only"
-for f in NoNewPrivs Seccomp CapEff CapBnd; do printf '%-12s %s\n' "$f:" "$(status $f)"; done
-if touch /probe 2>/dev/null; then echo "rootfs:      writable"; else echo "rootfs:      read-only"; fi
+echo "inside the container:"
+echo "  id:          $(id)"
+echo "  hostname:    $(hostname)"
+echo "  pid:         $$ (its own pid namespace)"
+echo "  network:     $(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | paste -sd, -) only"
+for f in NoNewPrivs Seccomp CapEff CapBnd; do printf '  %-12s %s\n' "$f:" "$(status $f)"; done
+if mkdir /sys/fs/cgroup/probe 2>/dev/null || touch /proc/sys/kernel/probe 2>/dev/null; then
+  echo "  /sys, /proc/sys: writable (!)"; else echo "  /sys, /proc/sys: read-only"; fi
+if [ -s /proc/kcore ]; then echo "  /proc/kcore: readable (!)"; else echo "  /proc/kcore: masked"; fi
+if mknod /tmp/probe-dev c 1 1 2>/dev/null; then echo "  mknod: allowed (!)"; else echo "  mknod: refused"; fi
 SCRIPT
+tar -C "$demo/rootfs" --numeric-owner -cf "$demo/rootfs.tar" .
+"$hull" import --change 'CMD=["sh", "/demo.sh"]' "$demo/rootfs.tar" hull-demo:latest >/dev/null
 
-# The default config from `hull-runtime spec`, with only the command changed.
-jq '.process.args = ["sh", "/demo.sh"]' "$demo/bundle/config.json" > "$demo/bundle/config.json.new"
-mv "$demo/bundle/config.json.new" "$demo/bundle/config.json"
-
-echo "$("$hull" --version | head -1): running a busybox container with hull's default config"
-"$hull" --root "$demo/state" run --bundle "$demo/bundle" "hull-demo-$$" </dev/null
+# The container, made with the defaults; what its config holds, then the run.
+id=$("$hull" create --rm hull-demo)
+"$hull" inspect "$id" | jq -r '.[0].Spec as $s | "hull run --rm hull-demo: what the defaults give the container",
+  "  namespaces:   \([$s.linux.namespaces[].type] | join(", "))",
+  "  capabilities: \($s.process.capabilities.bounding | map(ltrimstr("CAP_")) | join(" "))",
+  "  seccomp:      default \($s.linux.seccomp.defaultAction), \([$s.linux.seccomp.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names[]] | length) system calls allowed",
+  "  noNewPrivileges: \($s.process.noNewPrivileges); masked paths: \($s.linux.maskedPaths | length); read-only paths: \($s.linux.readonlyPaths | length)",
+  "  pids limit:   \($s.linux.resources.pids.limit // "none"); nofile: \([$s.process.rlimits[]? | select(.type == "RLIMIT_NOFILE") | "\(.soft):\(.hard)"] | join(""))"'
+echo "$("$hull" --version): starting it"
+"$hull" start -a "$id" </dev/null
