@@ -264,3 +264,23 @@ until_state() {
   run -0 hull inspect busybox
   [ "$(jq -r '.[0].Id' <<<"$output")" = "$IMAGE_ID" ]
 }
+
+@test "engine: 100 containers started at once by parallel run -d: none lost, ps consistent" {
+  local n=100 i
+  for ((i = 0; i < n; i++)); do
+    "$HULL" --root "$STORE" --runroot "$RUNROOT" run -d --name "p$i" busybox sleep 300 >"$T/id.$i" 2>"$T/err.$i" &
+  done
+  wait
+  for ((i = 0; i < n; i++)); do
+    grep -Eqx '[0-9a-f]{64}' "$T/id.$i" || fail "run -d --name p$i printed '$(cat "$T/id.$i")': $(cat "$T/err.$i")"
+  done
+  run -0 hull ps --format json
+  [ "$(jq length <<<"$output")" -eq $n ] || fail "ps lists $(jq length <<<"$output") running"
+  [ "$(jq -r '.[].Id' <<<"$output" | sort -u | wc -l)" -eq $n ]
+  [ "$(jq -r '.[].Names[0]' <<<"$output" | sort -u | wc -l)" -eq $n ]
+  # each is really running: its init is alive
+  for pid in $(jq -r '.[].Pid' <<<"$output"); do kill -0 "$pid" || fail "pid $pid of ps is not alive"; done
+  [ "$(cat "$T"/id.* | sort -u)" = "$(jq -r '.[].Id' <<<"$output" | sort)" ]
+  run -0 hull rm -af
+  [ "$(records_count)" -eq 0 ]
+}
