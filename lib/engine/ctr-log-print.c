@@ -46,14 +46,20 @@ struct printer
 /* --- output ----------------------------------------------------------------------------- */
 
 static int
+write_out (struct printer *pr, int fd, const char *s, size_t len, hull_error_t *err)
+{
+  if (hull_write_all (fd, s, len, fd == pr->o->err_fd ? "stderr" : "stdout", err) < 0)
+    return hull_error_wrap (err, "logs `%s`", pr->name);
+  return 0;
+}
+
+static int
 flush (struct printer *pr, hull_error_t *err)
 {
   size_t len = pr->out_len;
 
   pr->out_len = 0;
-  if (len > 0 && hull_write_all (pr->out_fd, pr->out, len, pr->out_fd == pr->o->err_fd ? "stderr" : "stdout", err) < 0)
-    return hull_error_wrap (err, "logs `%s`", pr->name);
-  return 0;
+  return len > 0 ? write_out (pr, pr->out_fd, pr->out, len, err) : 0;
 }
 
 /* Buffered, one buffer for both streams: bytes of the other stream flush it first, so the
@@ -66,7 +72,7 @@ put (struct printer *pr, int fd, const char *s, size_t len, hull_error_t *err)
       return -1;
   pr->out_fd = fd;
   if (len > sizeof pr->out)
-    return flush (pr, err) < 0 ? -1 : hull_write_all (fd, s, len, "output", err);
+    return write_out (pr, fd, s, len, err);
   memcpy (pr->out + pr->out_len, s, len);
   pr->out_len += len;
   return 0;

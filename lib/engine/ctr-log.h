@@ -20,7 +20,8 @@ enum hull_log_stream
 
 struct hull_log_writer;
 
-/* Open (appending) the log at DIRFD/NAME; MAX_SIZE 0: no cap. */
+/* Open (appending; created 0600, a symlink refused) the log at DIRFD/NAME; MAX_SIZE 0: no
+   cap. The writer keeps its own duplicate of DIRFD (a directory fd, not AT_FDCWD). */
 int hull_log_writer_open (int dirfd, const char *name, uint64_t max_size, struct hull_log_writer **out,
                           hull_error_t *err);
 /* The LEN bytes just read from STREAM: whole lines as F entries, the rest kept until its
@@ -37,13 +38,20 @@ struct hull_logs_opts
   int64_t until_ns;     /* only entries before (0: all) */
   long tail;            /* only the last N entries (-1: all) */
   bool follow;          /* after the end, wait for more until DONE says the container ended */
-  bool (*done) (void *arg); /* for follow: polled when no new bytes come */
+  bool (*done) (void *arg); /* for follow: polled when no new bytes come (at least every 250 ms);
+                               true only once the writer is closed: what is in the files then
+                               is printed and the call returns. NULL: follow until an error */
   void *done_arg;
   int out_fd, err_fd;   /* where stdout and stderr entries go */
 };
 
 /* Print the log at DIRFD/NAME (ctr.log.1 first, when there is one) as O says: each entry's
-   text to its stream's fd, P entries joined with what follows them. A missing log is empty. */
+   text to its stream's fd, P entries joined with what follows them. A missing log is empty.
+   A logical line (a stream's P entries and the F that ends them) is one for --tail, and is
+   in the --since/--until window by its first entry's time, printed with that time by -t.
+   Lines that are not entries are skipped. Following, a rotation is noticed by NAME's inode
+   changing: the old file is read to its end (and NAME.1 too if a second rotation came
+   before), then the new one from its start. */
 int hull_logs_print (int dirfd, const char *name, const struct hull_logs_opts *o, hull_error_t *err);
 
 /* Parse one entry line (without its newline); false when it is not one. */
