@@ -279,7 +279,7 @@ make_cgroup (struct creation *c, hull_error_t *err)
 
   if (hull_cgroup_resolve_path (c->spec->linux_ ? c->spec->linux_->cgroups_path : NULL, c->o->id, &path, err) < 0)
     return hull_error_wrap (err, "linux.cgroupsPath");
-  if (hull_write_file_atomic_at (c->dir_fd, HULL_CGROUP_MARK, path, strlen (path), 0600, err) < 0)
+  if (hull_state_file_write (c->dir_fd, HULL_CGROUP_MARK, path, strlen (path), err) < 0)
     return -1;
   if (hull_cgroup_create_v2_first (path, c->rootless, &c->cg, err) < 0
       || (c->rootless && hull_cgroup_create_v1 (c->cg, err) < 0))
@@ -389,14 +389,15 @@ hull_container_create (const struct hull_create_opts *o, hull_error_t *err)
   return ret;
 }
 
-/* After a foreground run: remove the container with what this process still holds (its
-   cgroup, config and hooks), unless a `delete` got there first: the directory is gone, or is
-   not the one this run made (MADE) but a new container's of the same ID. */
+/* After a foreground run of PID: remove the container with what this process still holds
+   (its cgroup, config and hooks), unless a `delete` got there first: the directory is gone, or
+   holds a new container of the same ID. That is told by the state (pid and start time), not by
+   the directory's inode, which a new container may have taken over (state-spare.c). */
 static int
-remove_after_run (struct creation *c, const struct stat *made, hull_error_t *err)
+remove_after_run (struct creation *c, pid_t pid, hull_error_t *err)
 {
   cleanup_close int dir_fd = -1;
-  struct stat now;
+  cleanup_state struct hull_state *st = NULL;
 
   if (hull_state_dir_open (c->root_fd, c->o->id, true, &dir_fd, err) < 0)
     {
@@ -405,10 +406,9 @@ remove_after_run (struct creation *c, const struct stat *made, hull_error_t *err
       hull_error_free (err);
       return 0;
     }
-  if (fstat (dir_fd, &now) < 0)
-    return hull_error_sys (err, "stat state of container `%s`", c->o->id);
-  /* (an inode of 0: the directory could not be examined when the run began; it is taken as ours) */
-  if (made->st_ino != 0 && (now.st_dev != made->st_dev || now.st_ino != made->st_ino))
+  if (hull_state_read (dir_fd, &st, err) < 0)
+    return -1;
+  if (st == NULL || st->pid != pid || st->start_time != c->start_time)
     return 0;
   return hull_lifecycle_remove (c->root_fd, c->o->id, c->cg, c->spec->hooks[HULL_HOOK_POSTSTOP],
                                 c->spec->n_hooks[HULL_HOOK_POSTSTOP], c->bundle,
@@ -454,11 +454,9 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
                              o->log);
   if (!o->detach)
     {
-      struct stat made;
+      pid_t pid = c.pid;
       /* The state lock is let go while the container runs, so that `delete` and the like
          need not wait for it to end. */
-      if (fstat (c.dir_fd, &made) < 0)
-        memset (&made, 0, sizeof made);
       hull_closep (&c.dir_fd);
       if (c.pty_master >= 0)
         ret = hull_console_proxy (c.pid, hull_steal_fd (c.pty_master), &set, exit_status, err);
@@ -469,7 +467,7 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
       {
         /* removed even when the terminal failed; that error is the one reported */
         hull_error_t rerr = NULL;
-        if (remove_after_run (&c, &made, ret < 0 ? &rerr : err) < 0)
+        if (remove_after_run (&c, pid, ret < 0 ? &rerr : err) < 0)
           ret = -1;
         hull_error_free (&rerr);
       }

@@ -64,7 +64,19 @@ hull_lifecycle_open (const char *root, const char *id, bool lock, int *root_fd, 
     }
   if (hull_state_dir_open (*root_fd, id, lock, dir_fd, err) < 0)
     return -1;
-  return hull_state_read (*dir_fd, st, err);
+  if (hull_state_read (*dir_fd, st, err) < 0)
+    return -1;
+  /* A directory opened just before a delete may since have been taken over by a new
+     container of another ID (state-spare.c): that state is not ID's. */
+  if (*st != NULL && strcmp ((*st)->id, id) != 0)
+    {
+      hull_state_free (*st);
+      *st = NULL;
+      hull_error (err, 0, "container `%s` does not exist", id);
+      (*err)->errno_ = ENOENT;
+      return -1;
+    }
+  return 0;
 }
 
 int

@@ -75,7 +75,8 @@ int
 hull_state_dir_create (int root_fd, const char *id, int *dir_fd, hull_error_t *err)
 {
   cleanup_close int dfd = -1;
-  if (mkdirat (root_fd, id, 0700) < 0)
+  /* A removed container's directory when there is one (state-spare.c), else a new one. */
+  if (hull_state_spare_take (root_fd, id) < 0 && (errno == EEXIST || mkdirat (root_fd, id, 0700) < 0))
     {
       if (errno == EEXIST)
         return hull_error (err, 0, "container `%s` already exists", id);
@@ -131,6 +132,8 @@ hull_state_dir_open (int root_fd, const char *id, bool lock, int *dir_fd, hull_e
 int
 hull_state_dir_remove (int root_fd, const char *id, hull_error_t *err)
 {
+  if (hull_state_spare_keep (root_fd, id))
+    return 0;
   return hull_rm_rf_at (root_fd, id, err);
 }
 
@@ -162,7 +165,7 @@ hull_state_write (int dir_fd, const struct hull_state *st, hull_error_t *err)
   json_decref (o);
   if (text == NULL)
     return hull_error (err, 0, "serialize state of container `%s`", st->id);
-  return hull_write_file_atomic_at (dir_fd, HULL_STATE_FILE, text, strlen (text), 0600, err);
+  return hull_state_file_write (dir_fd, HULL_STATE_FILE, text, strlen (text), err);
 }
 
 static char *

@@ -64,6 +64,14 @@ int hull_state_dir_open (int root_fd, const char *id, bool lock, int *dir_fd, hu
 /* Remove ID's directory (the caller holds its lock). */
 int hull_state_dir_remove (int root_fd, const char *id, hull_error_t *err);
 
+/* state-spare.c: removed directories kept for the next container. */
+/* Rename the spare to ID: 0, or -1 with errno (ENOENT: none; EEXIST: ID exists). */
+int hull_state_spare_take (int root_fd, const char *id);
+/* Empty ID's directory (its lock held) and keep it as the spare; false if it was not. */
+bool hull_state_spare_keep (int root_fd, const char *id);
+/* NAME (state.json, cgroup.path) written atomically, into the inode a spare kept for it if any. */
+int hull_state_file_write (int dir_fd, const char *name, const char *data, size_t len, hull_error_t *err);
+
 int hull_state_write (int dir_fd, const struct hull_state *st, hull_error_t *err);
 /* Read state.json; *st is NULL (and 0 returned) when it is not written yet (creating). */
 int hull_state_read (int dir_fd, struct hull_state **st, hull_error_t *err);

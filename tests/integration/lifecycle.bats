@@ -270,6 +270,46 @@ check_state_json() {
   assert_failure
 }
 
+@test "run: a container made under the same ID after a delete survives the old run's end" {
+  set_args sleep 100
+  # exec: $runner is the runtime itself, for SIGSTOP to hold
+  (exec "$RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1 3>&-) &
+  runner=$!
+  wait_for_status "$CID" running
+  # the old run is held until the new container exists, which may have taken over the old
+  # one's directory (a deleted container's directory is kept for the next)
+  kill -STOP "$runner"
+  rt delete --force "$CID"
+  create_container
+  pid=$(container_pid)
+  kill -CONT "$runner"
+  wait "$runner" || true
+  [ "$(container_status)" = created ]
+  [ "$(container_pid)" = "$pid" ]
+}
+
+@test "delete keeps one emptied state directory for the next container, unseen by list and state" {
+  set_args true
+  create_container "$CID-a"
+  create_container "$CID-b"
+  rt delete "$CID-a"
+  rt delete "$CID-b"
+  # one spare at most, hidden, with no state in it; the second deleted directory is gone
+  [ "$(ls -A "$ROOT" | grep -v '^@')" = ".@spare" ] || fail "root holds: $(ls -A "$ROOT")"
+  [ -z "$(find "$ROOT/.@spare" -name state.json -o -name cgroup.path)" ] || fail "state in the spare"
+  [ -z "$(rt list --quiet)" ]
+  run rt state "$CID-a"
+  assert_failure
+  # the next container takes it over, and its state is its own
+  create_container "$CID-c"
+  [ ! -e "$ROOT/.@spare" ]
+  [ "$(state_field "$CID-c" id)" = "$CID-c" ]
+  run rt state "$CID-a"
+  assert_failure
+  run rt state "$CID-b"
+  assert_failure
+}
+
 @test "run --detach returns while the container keeps running" {
   set_args sleep 100
   run_detached
