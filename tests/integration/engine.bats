@@ -25,7 +25,7 @@ teardown() {
     for m in $left; do umount -l "$m" 2>/dev/null || true; done
     fail "mounts left: $left"
   fi
-  left=$(ls -A "$RUNROOT/runtime" 2>/dev/null | grep -vx @seccomp-cache || true)
+  left=$(ls -A "$RUNROOT/runtime" 2>/dev/null | grep -vx -e @seccomp-cache -e .@spare || true)
   [ -z "$left" ] || fail "runtime state left: $left"
   [ -z "$(ls -A "$STORE/containers" 2>/dev/null)" ] || fail "container directories left: $(ls -A "$STORE/containers")"
   left=$(pgrep -f -- "--root $STORE" || true)
