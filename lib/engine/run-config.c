@@ -8,7 +8,6 @@
    the rest. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -427,7 +426,7 @@ set_resources (struct run_ctx *c)
   if (c->s->memory > 0)
     json_object_set_new (res, "memory", json_pack ("{s:I}", "limit", (json_int_t) c->s->memory));
   if (c->s->cpus > 0)
-    json_object_set_new (res, "cpu", json_pack ("{s:I, s:I}", "quota", (json_int_t) llround (c->s->cpus * CPU_PERIOD),
+    json_object_set_new (res, "cpu", json_pack ("{s:I, s:I}", "quota", (json_int_t) (c->s->cpus * CPU_PERIOD + 0.5),
                                                 "period", (json_int_t) CPU_PERIOD));
   if (json_object_size (res) == 0)
     json_object_del (lx, "resources");
@@ -457,9 +456,9 @@ check_config (struct run_ctx *c, hull_error_t *err)
     return hull_error (err, ENOMEM, "config.json");
   if (hull_spec_parse (text, strlen (text), &spec, err) < 0 || hull_spec_validate_linux (spec, err) < 0)
     {
-      if (c->s->seccomp_profile && strncmp ((*err)->msg, "linux.seccomp", 13) == 0)
-        return hull_error_wrap (err, "--security-opt seccomp=%s: ", c->s->seccomp_profile);
-      return hull_error_wrap (err, "the generated config: ");
+      if (c->s->seccomp_profile && strstr ((*err)->msg, "linux.seccomp") != NULL)
+        return hull_error_wrap (err, "--security-opt seccomp=%s", c->s->seccomp_profile);
+      return hull_error_wrap (err, "the generated config");
     }
   return 0;
 }
