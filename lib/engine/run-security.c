@@ -249,6 +249,7 @@ run_privileged_apply (struct run_ctx *c)
   if (res != NULL)
     json_object_set_new (res, "devices", json_pack ("[{s:b, s:s}]", "allow", 1, "access", "rwm"));
   run_warn (c, "--privileged: every protection is off: all capabilities, no seccomp filter, /proc and /sys "
-               "writable, every device allowed%s; a process in this container can take over the host",
-            c->userns ? " (within the user namespace)" : "");
+               "writable, every device allowed; %s",
+            c->userns ? "a process in this container has every power of your user"
+                      : "a process in this container can take over the host");
 }

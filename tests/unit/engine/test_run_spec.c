@@ -686,16 +686,19 @@ test_config_caps_seccomp (void)
     char *bad = xasprintf ("%s/bad-seccomp.json", tmpdir), *wrong = xasprintf ("%s/wrong-seccomp.json", tmpdir);
     write_file (bad, "{not json");
     write_file (wrong, "{\"defaultAction\": \"SCMP_ACT_MAYBE\"}");
-    c = CONFIG ("{\"Cmd\": [\"sh\"]}", &h, NULL, &err, "--security-opt", xasprintf ("seccomp=%s", bad), "img");
+    char *opt_bad = xasprintf ("seccomp=%s", bad), *opt_wrong = xasprintf ("seccomp=%s", wrong);
+    c = CONFIG ("{\"Cmd\": [\"sh\"]}", &h, NULL, &err, "--security-opt", opt_bad, "img");
     T_OK (c == NULL && strstr (err->msg, "--security-opt seccomp="), "a seccomp file that is not JSON: %s",
           err ? err->msg : "");
     hull_error_free (&err);
-    c = CONFIG ("{\"Cmd\": [\"sh\"]}", &h, NULL, &err, "--security-opt", xasprintf ("seccomp=%s", wrong), "img");
+    c = CONFIG ("{\"Cmd\": [\"sh\"]}", &h, NULL, &err, "--security-opt", opt_wrong, "img");
     T_OK (c == NULL && strstr (err->msg, "--security-opt seccomp=") && strstr (err->msg, "defaultAction"),
           "a seccomp profile the runtime would refuse, named: %s", err ? err->msg : "");
     hull_error_free (&err);
     free (bad);
     free (wrong);
+    free (opt_bad);
+    free (opt_wrong);
   }
 }
 
