@@ -17,6 +17,7 @@
 
 #include "core/error.h"
 #include "core/util.h"
+#include "engine/run-internal.h"
 #include "engine/run-spec.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
@@ -98,17 +99,6 @@ image_of (const uint8_t *data, size_t size, char **w, int n)
   return j ? j : json_object ();
 }
 
-static bool
-has_cap (json_t *caps, const char *name)
-{
-  size_t i;
-  json_t *v;
-  json_array_foreach (caps, i, v)
-    if (strcmp (json_string_value (v), name) == 0)
-      return true;
-  return false;
-}
-
 /* What every config must keep, whatever the flags. */
 static void
 check (const struct hull_run_spec *s, json_t *cfg, bool rootless)
@@ -125,7 +115,7 @@ check (const struct hull_run_spec *s, json_t *cfg, bool rootless)
   if (!s->privileged && !s->no_new_privs_set && !nnp)
     abort ();
   if (!s->privileged && s->cap_add == NULL
-      && has_cap (json_object_get (json_object_get (p, "capabilities"), "bounding"), "CAP_SYS_ADMIN"))
+      && run_json_index (json_object_get (json_object_get (p, "capabilities"), "bounding"), NULL, "CAP_SYS_ADMIN") >= 0)
     abort ();
   if (!s->privileged && !s->seccomp_unconfined && json_object_get (json_object_get (cfg, "linux"), "seccomp") == NULL)
     abort ();

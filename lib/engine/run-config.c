@@ -50,6 +50,27 @@ run_json_strv (char *const *v)
   return a;
 }
 
+long
+run_json_index (json_t *a, const char *key, const char *s)
+{
+  size_t i;
+  json_t *e;
+  json_array_foreach (a, i, e)
+    {
+      const char *v = json_string_value (key ? json_object_get (e, key) : e);
+      if (v && strcmp (v, s) == 0)
+        return (long) i;
+    }
+  return -1;
+}
+
+bool
+run_json_remove (json_t *a, const char *key, const char *s)
+{
+  long i = run_json_index (a, key, s);
+  return i >= 0 && json_array_remove (a, (size_t) i) == 0;
+}
+
 /* The image config's KEY: absent or null (*OUT NULL), or an array of strings. */
 static int
 image_strv (struct run_ctx *c, const char *key, json_t **out, hull_error_t *err)
@@ -242,17 +263,8 @@ hostname_of (struct run_ctx *c)
 static void
 set_namespaces (struct run_ctx *c)
 {
-  json_t *ns = json_object_get (json_object_get (c->doc, "linux"), "namespaces"), *n;
-  size_t i;
-
-  if (c->s->network != HULL_NETWORK_HOST)
-    return;
-  json_array_foreach (ns, i, n)
-    if (strcmp (json_string_value (json_object_get (n, "type")), "network") == 0)
-      {
-        json_array_remove (ns, i);
-        return;
-      }
+  if (c->s->network == HULL_NETWORK_HOST)
+    run_json_remove (json_object_get (json_object_get (c->doc, "linux"), "namespaces"), "type", "network");
 }
 
 static bool
@@ -323,20 +335,6 @@ volume_at (const struct hull_run_spec *s, const char *destination)
   return false;
 }
 
-/* The default mount at DESTINATION taken out (a volume replaces it, as in podman). */
-static void
-drop_default_mount (json_t *mounts, const char *destination)
-{
-  size_t i;
-  json_t *m;
-  json_array_foreach (mounts, i, m)
-    if (strcmp (json_string_value (json_object_get (m, "destination")), destination) == 0)
-      {
-        json_array_remove (mounts, i);
-        return;
-      }
-}
-
 static int
 check_volume (struct run_ctx *c, size_t i, hull_error_t *err)
 {
@@ -394,7 +392,8 @@ set_mounts (struct run_ctx *c, hull_error_t *err)
     {
       if (check_volume (c, i, err) < 0)
         return -1;
-      drop_default_mount (mounts, c->s->volumes[i].destination);
+      /* a volume replaces the default mount there, as in podman */
+      run_json_remove (mounts, "destination", c->s->volumes[i].destination);
     }
   if (c->s->read_only)
     read_only_tmpfs (c, mounts);

@@ -222,17 +222,12 @@ run_lsm_apply (struct run_ctx *c, json_t *process, hull_error_t *err)
 static void
 mount_writable (json_t *mounts, const char *destination)
 {
-  size_t i, j;
-  json_t *m, *o;
-  json_array_foreach (mounts, i, m)
-    {
-      json_t *opts = json_object_get (m, "options");
-      if (strcmp (json_string_value (json_object_get (m, "destination")), destination) != 0 || opts == NULL)
-        continue;
-      json_array_foreach (opts, j, o)
-        if (strcmp (json_string_value (o), "ro") == 0)
-          json_array_set_new (opts, j, json_string ("rw"));
-    }
+  long i = run_json_index (mounts, "destination", destination);
+  json_t *opts = i < 0 ? NULL : json_object_get (json_array_get (mounts, (size_t) i), "options");
+  long ro = run_json_index (opts, NULL, "ro");
+
+  if (ro >= 0)
+    json_array_set_new (opts, (size_t) ro, json_string ("rw"));
 }
 
 void
