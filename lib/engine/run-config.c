@@ -8,7 +8,6 @@
    the rest. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +48,27 @@ run_json_strv (char *const *v)
   for (size_t i = 0; v && v[i]; i++)
     json_array_append_new (a, json_string (v[i]));
   return a;
+}
+
+long
+run_json_index (json_t *a, const char *key, const char *s)
+{
+  size_t i;
+  json_t *e;
+  json_array_foreach (a, i, e)
+    {
+      const char *v = json_string_value (key ? json_object_get (e, key) : e);
+      if (v && strcmp (v, s) == 0)
+        return (long) i;
+    }
+  return -1;
+}
+
+bool
+run_json_remove (json_t *a, const char *key, const char *s)
+{
+  long i = run_json_index (a, key, s);
+  return i >= 0 && json_array_remove (a, (size_t) i) == 0;
 }
 
 /* The image config's KEY: absent or null (*OUT NULL), or an array of strings. */
@@ -243,17 +263,8 @@ hostname_of (struct run_ctx *c)
 static void
 set_namespaces (struct run_ctx *c)
 {
-  json_t *ns = json_object_get (json_object_get (c->doc, "linux"), "namespaces"), *n;
-  size_t i;
-
-  if (c->s->network != HULL_NETWORK_HOST)
-    return;
-  json_array_foreach (ns, i, n)
-    if (strcmp (json_string_value (json_object_get (n, "type")), "network") == 0)
-      {
-        json_array_remove (ns, i);
-        return;
-      }
+  if (c->s->network == HULL_NETWORK_HOST)
+    run_json_remove (json_object_get (json_object_get (c->doc, "linux"), "namespaces"), "type", "network");
 }
 
 static bool
@@ -324,20 +335,6 @@ volume_at (const struct hull_run_spec *s, const char *destination)
   return false;
 }
 
-/* The default mount at DESTINATION taken out (a volume replaces it, as in podman). */
-static void
-drop_default_mount (json_t *mounts, const char *destination)
-{
-  size_t i;
-  json_t *m;
-  json_array_foreach (mounts, i, m)
-    if (strcmp (json_string_value (json_object_get (m, "destination")), destination) == 0)
-      {
-        json_array_remove (mounts, i);
-        return;
-      }
-}
-
 static int
 check_volume (struct run_ctx *c, size_t i, hull_error_t *err)
 {
@@ -395,7 +392,8 @@ set_mounts (struct run_ctx *c, hull_error_t *err)
     {
       if (check_volume (c, i, err) < 0)
         return -1;
-      drop_default_mount (mounts, c->s->volumes[i].destination);
+      /* a volume replaces the default mount there, as in podman */
+      run_json_remove (mounts, "destination", c->s->volumes[i].destination);
     }
   if (c->s->read_only)
     read_only_tmpfs (c, mounts);
@@ -427,7 +425,7 @@ set_resources (struct run_ctx *c)
   if (c->s->memory > 0)
     json_object_set_new (res, "memory", json_pack ("{s:I}", "limit", (json_int_t) c->s->memory));
   if (c->s->cpus > 0)
-    json_object_set_new (res, "cpu", json_pack ("{s:I, s:I}", "quota", (json_int_t) llround (c->s->cpus * CPU_PERIOD),
+    json_object_set_new (res, "cpu", json_pack ("{s:I, s:I}", "quota", (json_int_t) (c->s->cpus * CPU_PERIOD + 0.5),
                                                 "period", (json_int_t) CPU_PERIOD));
   if (json_object_size (res) == 0)
     json_object_del (lx, "resources");
@@ -457,9 +455,9 @@ check_config (struct run_ctx *c, hull_error_t *err)
     return hull_error (err, ENOMEM, "config.json");
   if (hull_spec_parse (text, strlen (text), &spec, err) < 0 || hull_spec_validate_linux (spec, err) < 0)
     {
-      if (c->s->seccomp_profile && strncmp ((*err)->msg, "linux.seccomp", 13) == 0)
-        return hull_error_wrap (err, "--security-opt seccomp=%s: ", c->s->seccomp_profile);
-      return hull_error_wrap (err, "the generated config: ");
+      if (c->s->seccomp_profile && strstr ((*err)->msg, "linux.seccomp") != NULL)
+        return hull_error_wrap (err, "--security-opt seccomp=%s", c->s->seccomp_profile);
+      return hull_error_wrap (err, "the generated config");
     }
   return 0;
 }

@@ -31,6 +31,11 @@ void run_warn (struct run_ctx *c, const char *fmt, ...) __attribute__ ((format (
 
 /* A JSON array of the strings of V (NULL-terminated, may be NULL). */
 json_t *run_json_strv (char *const *v);
+/* The index in the array A of the string S, or of the object whose string member KEY is S
+   (KEY NULL: strings); -1 when there is none. */
+long run_json_index (json_t *a, const char *key, const char *s);
+/* That entry taken out of A; false when there was none. */
+bool run_json_remove (json_t *a, const char *key, const char *s);
 
 /* The process's user (-u, the image's USER, keep-id) resolved against the rootfs's passwd and
    group files into process.user; HOME set when nobody set it. */
@@ -48,6 +53,9 @@ void run_privileged_apply (struct run_ctx *c);
    --security-opt seccomp=FILE (OCI or podman's format), or none. CAPS: the bounding set, as a
    mask of 1 << CAP_*: a capability given unlocks the calls it is there for. */
 int run_seccomp_apply (struct run_ctx *c, uint64_t caps, hull_error_t *err);
+
+/* "true", "1", "false", "0", or NULL (a flag given alone: true), into *OUT; -1 otherwise. */
+int run_parse_bool (const char *v, bool *out);
 
 /* Capability name as the config writes it ("net_admin" -> "CAP_NET_ADMIN"), or NULL when
    libcap does not know it. */

@@ -88,25 +88,10 @@ plain_rule (json_t *syscalls, const char *action)
   return NULL;
 }
 
-/* NAME taken out of the names array FROM; false when FROM lacks it. */
-static bool
-remove_name (json_t *from, const char *name)
-{
-  size_t i;
-  json_t *n;
-  json_array_foreach (from, i, n)
-    if (strcmp (json_string_value (n), name) == 0)
-      {
-        json_array_remove (from, i);
-        return true;
-      }
-  return false;
-}
-
 static void
 move_name (json_t *from, json_t *to, const char *name)
 {
-  if (remove_name (from, name))
+  if (run_json_remove (from, NULL, name))
     json_array_append_new (to, json_string (name));
 }
 
@@ -141,7 +126,7 @@ tighten_default (json_t *seccomp, uint64_t caps)
         continue;
       if (strcmp (locks[i].name, "socket") != 0)
         move_name (allow, deny, locks[i].name);
-      else if (remove_name (allow, "socket"))
+      else if (run_json_remove (allow, NULL, "socket"))
         audit_socket_rules (syscalls);
     }
   for (size_t i = 0; i < sizeof unlocks / sizeof unlocks[0]; i++)
@@ -161,17 +146,6 @@ tighten_default (json_t *seccomp, uint64_t caps)
 #define NATIVE_GOARCH "?"
 #define NATIVE_SCMP "?"
 #endif
-
-static bool
-has_string (json_t *a, const char *s)
-{
-  size_t i;
-  json_t *v;
-  json_array_foreach (a, i, v)
-    if (json_is_string (v) && strcmp (json_string_value (v), s) == 0)
-      return true;
-  return false;
-}
 
 /* Whether every capability name of CAPS (a JSON array) is in MASK. */
 static bool
@@ -211,10 +185,10 @@ condition_holds (json_t *cond, uint64_t caps, bool include)
   if (!json_is_object (cond) || json_object_size (cond) == 0)
     return include;
   if (include)
-    return (!json_is_array (arches) || has_string (arches, NATIVE_GOARCH))
+    return (!json_is_array (arches) || run_json_index (arches, NULL, NATIVE_GOARCH) >= 0)
            && (!json_is_array (capv) || holds_caps (capv, caps))
            && (!json_is_string (kern) || kernel_at_least (json_string_value (kern)));
-  r = (json_is_array (arches) && has_string (arches, NATIVE_GOARCH));
+  r = (json_is_array (arches) && run_json_index (arches, NULL, NATIVE_GOARCH) >= 0);
   for (size_t i = 0; json_is_array (capv) && i < json_array_size (capv); i++)
     {
       json_t *one = json_pack ("[O]", json_array_get (capv, i));

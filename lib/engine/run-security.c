@@ -14,7 +14,11 @@
      through the inheritable set; ordinary programs never need it.
    A process that is not uid 0 gets the set as its bounding set only: it holds no capability
    unless --cap-add names it (then effective, permitted, inheritable and ambient, so it
-   survives execve as that user). */
+   survives execve as that user).
+   No set is wider than the engine's own bounding set (read with PR_CAPBSET_READ when the
+   config is made): the runtime could not give a capability it lacks (this build host's root
+   lacks CAP_SYS_RESOURCE), so --privileged and --cap-add all mean "all the engine holds", and
+   --cap-add of one it lacks is refused. */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <linux/capability.h>
@@ -22,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/prctl.h>
 
 #include "../core/util.h"
 #include "run-internal.h"
@@ -50,10 +55,30 @@ run_cap_canonical (const char *name)
   return up;
 }
 
+/* The capabilities the engine's own bounding set holds. */
 static uint64_t
 all_caps (void)
 {
-  return CAP_LAST_CAP >= 63 ? ~0ULL : (1ULL << (CAP_LAST_CAP + 1)) - 1;
+  uint64_t m = 0;
+  for (int i = 0; i <= CAP_LAST_CAP && i < 64; i++)
+    if (prctl (PR_CAPBSET_READ, i, 0, 0, 0) == 1)
+      m |= 1ULL << i;
+  return m;
+}
+
+/* A --cap-add of a capability the engine lacks. */
+static int
+check_held (char **names, uint64_t held, hull_error_t *err)
+{
+  for (size_t i = 0; names && names[i]; i++)
+    {
+      cleanup_free char *canon = run_cap_canonical (names[i]);
+      cap_value_t v;
+      if (canon && cap_from_name (canon, &v) == 0 && !(held & (1ULL << v)))
+        return hull_error (err, 0, "--cap-add: `%s`: hull itself does not hold %s, so it cannot give it", names[i],
+                           canon);
+    }
+  return 0;
 }
 
 /* NAMES (--cap-add or --cap-drop, checked by the parser) as a mask; *ALL when one is "all". */
@@ -100,10 +125,12 @@ run_caps_apply (struct run_ctx *c, json_t *process, uint64_t *bounding, hull_err
 {
   bool add_all, drop_all;
   uint64_t add = names_mask (c->s->cap_add, &add_all), drop = names_mask (c->s->cap_drop, &drop_all);
-  uint64_t set = 0, held;
+  uint64_t set = 0, held, engine = all_caps ();
 
+  if (check_held (c->s->cap_add, engine, err) < 0)
+    return -1;
   if (c->s->privileged)
-    set = all_caps ();
+    set = engine;
   else
     for (size_t i = 0; i < sizeof default_caps / sizeof default_caps[0]; i++)
       set |= 1ULL << default_caps[i];
@@ -111,9 +138,9 @@ run_caps_apply (struct run_ctx *c, json_t *process, uint64_t *bounding, hull_err
   if (drop_all)
     set = 0;
   if (add_all)
-    set = all_caps ();
-  set = (set | add) & ~drop;
-  held = c->uid == 0 ? set : (add_all ? all_caps () : add) & set;
+    set = engine;
+  set = (set | add) & ~drop & engine;
+  held = c->uid == 0 ? set : (add_all ? engine : add) & set;
   json_object_set_new (process, "capabilities",
                        json_pack ("{s:o, s:o, s:o, s:o, s:o}", "bounding", mask_json (set), "effective",
                                   mask_json (held), "permitted", mask_json (held), "inheritable",
@@ -195,17 +222,12 @@ run_lsm_apply (struct run_ctx *c, json_t *process, hull_error_t *err)
 static void
 mount_writable (json_t *mounts, const char *destination)
 {
-  size_t i, j;
-  json_t *m, *o;
-  json_array_foreach (mounts, i, m)
-    {
-      json_t *opts = json_object_get (m, "options");
-      if (strcmp (json_string_value (json_object_get (m, "destination")), destination) != 0 || opts == NULL)
-        continue;
-      json_array_foreach (opts, j, o)
-        if (strcmp (json_string_value (o), "ro") == 0)
-          json_array_set_new (opts, j, json_string ("rw"));
-    }
+  long i = run_json_index (mounts, "destination", destination);
+  json_t *opts = i < 0 ? NULL : json_object_get (json_array_get (mounts, (size_t) i), "options");
+  long ro = run_json_index (opts, NULL, "ro");
+
+  if (ro >= 0)
+    json_array_set_new (opts, (size_t) ro, json_string ("rw"));
 }
 
 void
@@ -222,6 +244,7 @@ run_privileged_apply (struct run_ctx *c)
   if (res != NULL)
     json_object_set_new (res, "devices", json_pack ("[{s:b, s:s}]", "allow", 1, "access", "rwm"));
   run_warn (c, "--privileged: every protection is off: all capabilities, no seccomp filter, /proc and /sys "
-               "writable, every device allowed%s; a process in this container can take over the host",
-            c->userns ? " (within the user namespace)" : "");
+               "writable, every device allowed; %s",
+            c->userns ? "a process in this container has every power of your user"
+                      : "a process in this container can take over the host");
 }

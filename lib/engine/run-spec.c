@@ -177,8 +177,8 @@ set_cap_drop (struct hull_run_spec *s, const char *flag, const char *v, hull_err
   return add_cap (&s->cap_drop, flag, v, err);
 }
 
-static int
-parse_bool (const char *v, bool *out)
+int
+run_parse_bool (const char *v, bool *out)
 {
   if (v == NULL || strcmp (v, "true") == 0 || strcmp (v, "1") == 0)
     *out = true;
@@ -212,7 +212,7 @@ set_security_opt (struct hull_run_spec *s, const char *flag, const char *v, hull
 
   if (klen == 17 && strncmp (v, "no-new-privileges", klen) == 0)
     {
-      if (parse_bool (value, &s->no_new_privs) < 0)
+      if (run_parse_bool (value, &s->no_new_privs) < 0)
         return hull_error (err, 0, "%s: `%s`: not true or false", flag, v);
       s->no_new_privs_set = true;
       return 0;
@@ -408,7 +408,7 @@ apply_flag (struct hull_run_spec *s, const struct run_flag *f, const char *typed
   if (f->bool_field)
     {
       bool *field = (bool *) ((char *) s + f->bool_field - 1);
-      if (parse_bool (value, field) < 0)
+      if (run_parse_bool (value, field) < 0)
         return hull_error (err, 0, "%s: `%s` is not true or false", typed, value);
       return 0;
     }

@@ -10,6 +10,7 @@
 
 #include "../core/util.h"
 #include "../runtime/container.h"
+#include "run-internal.h"
 #include "run-spec.h"
 
 /* Options that contradict each other share a group; at most one of each group is given. */
@@ -301,11 +302,7 @@ add_opt (struct mount_fields *m, const char *prefix, const char *value)
 static int
 mount_bool (const char *spec, const char *key, const char *value, bool *out, hull_error_t *err)
 {
-  if (value == NULL || strcmp (value, "true") == 0 || strcmp (value, "1") == 0)
-    *out = true;
-  else if (strcmp (value, "false") == 0 || strcmp (value, "0") == 0)
-    *out = false;
-  else
+  if (run_parse_bool (value, out) < 0)
     return hull_error (err, 0, "--mount: `%s`: %s=`%s` is not true or false", spec, key, value);
   return 0;
 }
