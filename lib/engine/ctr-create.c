@@ -216,6 +216,9 @@ make_config (struct creation *c, hull_error_t *err)
                        HULL_INIT_INSTALLED, HULL_INIT_BUILT);
   if (hull_run_config (c->s, json_object_get (c->config_blob, "config"), &host, &c->oci, &c->warnings, err) < 0)
     return -1;
+  /* :z and :Z, before the container exists (a no-op where SELinux is off) */
+  if (hull_run_relabel_volumes (c->s, c->oci, &host, err) < 0)
+    return -1;
   text = json_dumps (c->oci, JSON_INDENT (2));
   return hull_write_file_atomic_at (c->dir_fd, "config.json", text, strlen (text), 0600, err);
 }
