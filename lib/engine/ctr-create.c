@@ -190,6 +190,33 @@ image_file (const struct creation *c, const char *name)
   return NULL;
 }
 
+/* Does a cgroup hierarchy of the host have the pids controller: a v1 one of its own, or the
+   cgroup2 one (at /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host) listing it? */
+static bool
+host_has_pids (void)
+{
+  static const char *const v2[] = { "/sys/fs/cgroup/cgroup.controllers", "/sys/fs/cgroup/unified/cgroup.controllers" };
+  struct stat st;
+
+  if (stat ("/sys/fs/cgroup/pids/cgroup.procs", &st) == 0)
+    return true;
+  for (size_t i = 0; i < sizeof v2 / sizeof *v2; i++)
+    {
+      cleanup_free char *list = NULL;
+      hull_error_t err = NULL;
+      size_t len;
+      if (hull_read_file_at (AT_FDCWD, v2[i], &list, &len, &err) < 0)
+        {
+          hull_error_free (&err);
+          continue;
+        }
+      for (char *save = NULL, *w = strtok_r (list, " \n", &save); w; w = strtok_r (NULL, " \n", &save))
+        if (strcmp (w, "pids") == 0)
+          return true;
+    }
+  return false;
+}
+
 static int
 make_config (struct creation *c, hull_error_t *err)
 {
@@ -207,6 +234,7 @@ make_config (struct creation *c, hull_error_t *err)
     .init_path = c->e->init_path,
     .selinux = access ("/sys/fs/selinux/enforce", F_OK) == 0,
     .apparmor = access ("/sys/kernel/security/apparmor", F_OK) == 0,
+    .no_pids_controller = !host_has_pids (),
     .passwd = passwd,
     .group = group,
   };

@@ -418,7 +418,10 @@ set_resources (struct run_ctx *c)
       res = json_object ();
       json_object_set_new (lx, "resources", res);
     }
-  if (pids == 0 && !c->host->rootless)
+  if (pids == 0 && !c->host->rootless && c->host->no_pids_controller)
+    run_warn (c, "no cgroup hierarchy of this host has the pids controller: the default limit of %d "
+                 "processes is not applied", DEFAULT_PIDS_LIMIT);
+  else if (pids == 0 && !c->host->rootless)
     pids = DEFAULT_PIDS_LIMIT;
   if (pids > 0)
     json_object_set_new (res, "pids", json_pack ("{s:I}", "limit", (json_int_t) pids));

@@ -107,6 +107,8 @@ struct hull_run_host
   const char *init_path;   /* host path of hull-init, for --init */
   bool selinux;            /* SELinux is enabled: labels apply and :z/:Z relabel */
   bool apparmor;           /* AppArmor is enabled */
+  bool no_pids_controller; /* no cgroup hierarchy of the host has pids: the default limit is
+                              left out (with a warning); one asked for is still refused */
   /* the rootfs's /etc/passwd and /etc/group (host paths; NULL or missing when the image has
      none), to resolve -u and the image's USER by name */
   const char *passwd;

@@ -284,3 +284,41 @@ until_state() {
   run -0 hull rm -af
   [ "$(records_count)" -eq 0 ]
 }
+
+# in_cgroup_view v1|v2 SCRIPT: SCRIPT run by bash in a private mount namespace whose cgroups are
+# laid out as a v1-only host (the hybrid's cgroup2 mount hidden) or a pure v2 host (cgroup2
+# over /sys/fs/cgroup); H runs hull there.
+in_cgroup_view() {
+  local view=$1 script=$2
+  if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] && [ "$view" = v1 ]; then
+    skip "a v1 layout cannot be made on a v2 host"
+  fi
+  VIEW=$view HULL=$HULL STORE=$STORE RUNROOT=$RUNROOT unshare -m --propagation private bash -c '
+    set -e
+    case $VIEW in
+      v1) if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi ;;
+      v2) if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
+            umount -R /sys/fs/cgroup 2>/dev/null || umount -l /sys/fs/cgroup
+            mount -t cgroup2 none /sys/fs/cgroup
+          fi ;;
+    esac
+    H() { "$HULL" --root "$STORE" --runroot "$RUNROOT" "$@" 2>/dev/null; }
+    '"$script"
+}
+
+@test "engine: the default pids limit holds on a v1-only host" {
+  [ -d /sys/fs/cgroup/pids ] || skip "no v1 pids hierarchy on this host"
+  run -0 in_cgroup_view v1 'H run --rm busybox cat /sys/fs/cgroup/pids/pids.max'
+  [ "$output" = 2048 ] || fail "pids.max: $output"
+}
+
+@test "engine: a container runs on a pure cgroup v2 host, limited where the controller is there" {
+  run -0 in_cgroup_view v2 'H run --rm busybox sh -c "cat /proc/self/cgroup; ls /sys/fs/cgroup | grep -c ^cgroup\\."'
+  # (a hybrid kernel still lists its v1 hierarchies; the v2 line is the container's own group)
+  grep -qx "0::/" <<<"$output" || fail "not in a cgroup namespace of a v2 group: $output"
+  # pids is a v1 controller on this host; where the v2 hierarchy has it, the limit is there too
+  if grep -qw pids /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null || [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+    run -0 in_cgroup_view v2 'H run --rm busybox cat /sys/fs/cgroup/pids.max'
+    [ "$output" = 2048 ]
+  fi
+}
