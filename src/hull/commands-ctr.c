@@ -61,7 +61,49 @@ stop_signal (const struct hull_ctr *c)
   return sig > 0 ? sig : SIGTERM;
 }
 
+/* What a command does to one container (its record as it really is); -1 with *ERR. */
+typedef int (*ctr_fn) (struct hull_engine *e, const struct hull_ctr *c, void *arg, hull_error_t *err);
+
+/* FN for each of the N containers named by REFS, the name printed after each one it did
+   (PRINT); every one is tried, and the exit code is 125 if any failed. */
+static int
+each_ctr (struct hull_cli *g, char **refs, int n, ctr_fn fn, void *arg, bool print)
+{
+  cleanup_db struct hull_db *db = NULL;
+  struct hull_engine e;
+  int rc;
+
+  if ((rc = open_engine (g, &e, &db)) != 0)
+    return rc;
+  for (int i = 0; i < n; i++)
+    {
+      struct hull_ctr ct = { 0 };
+      hull_error_t err = NULL;
+      if (get_ctr (g, &e, db, refs[i], &ct) != 0)
+        rc = ENGINE_FAILED;
+      else if (fn (&e, &ct, arg, &err) < 0)
+        rc = hull_cli_fail_err (g, &err) ? ENGINE_FAILED : 0;
+      else if (print)
+        printf ("%s\n", refs[i]);
+      hull_ctr_clear (&ct);
+    }
+  hull_engine_clear (&e);
+  return rc;
+}
+
 /* --- stop, kill ---------------------------------------------------------------------- */
+
+static int
+stop_one (struct hull_engine *e, const struct hull_ctr *c, void *arg, hull_error_t *err)
+{
+  return hull_engine_stop (e, c, stop_signal (c), *(unsigned *) arg, err);
+}
+
+static int
+kill_one (struct hull_engine *e, const struct hull_ctr *c, void *arg, hull_error_t *err)
+{
+  return hull_engine_kill (e, c, *(int *) arg, false, err);
+}
 
 int
 cmd_stop (struct hull_cli *g, int argc, char **argv)
@@ -69,10 +111,9 @@ cmd_stop (struct hull_cli *g, int argc, char **argv)
   static const struct option opts[] = { { "time", required_argument, NULL, 't' },
                                         { "help", no_argument, NULL, 'H' },
                                         { NULL, 0, NULL, 0 } };
-  cleanup_db struct hull_db *db = NULL;
   unsigned long long timeout = 10;
-  struct hull_engine e;
-  int c, rc = 0;
+  unsigned secs;
+  int c;
 
   while ((c = getopt_long (argc, argv, "+t:", opts, NULL)) != -1)
     switch (c)
@@ -88,22 +129,8 @@ cmd_stop (struct hull_cli *g, int argc, char **argv)
       }
   if (optind >= argc)
     return hull_cli_usage ("stop", 2);
-  if ((rc = open_engine (g, &e, &db)) != 0)
-    return rc;
-  for (int i = optind; i < argc; i++)
-    {
-      struct hull_ctr ct = { 0 };
-      hull_error_t err = NULL;
-      if (get_ctr (g, &e, db, argv[i], &ct) != 0)
-        rc = ENGINE_FAILED;
-      else if (hull_engine_stop (&e, &ct, stop_signal (&ct), (unsigned) timeout, &err) < 0)
-        rc = hull_cli_fail_err (g, &err) ? ENGINE_FAILED : 0;
-      else
-        printf ("%s\n", argv[i]);
-      hull_ctr_clear (&ct);
-    }
-  hull_engine_clear (&e);
-  return rc;
+  secs = (unsigned) timeout;
+  return each_ctr (g, argv + optind, argc - optind, stop_one, &secs, true);
 }
 
 int
@@ -112,9 +139,7 @@ cmd_kill (struct hull_cli *g, int argc, char **argv)
   static const struct option opts[] = { { "signal", required_argument, NULL, 's' },
                                         { "help", no_argument, NULL, 'H' },
                                         { NULL, 0, NULL, 0 } };
-  cleanup_db struct hull_db *db = NULL;
-  struct hull_engine e;
-  int c, rc = 0, sig = SIGKILL;
+  int c, sig = SIGKILL;
 
   while ((c = getopt_long (argc, argv, "+s:", opts, NULL)) != -1)
     switch (c)
@@ -130,22 +155,7 @@ cmd_kill (struct hull_cli *g, int argc, char **argv)
       }
   if (optind >= argc)
     return hull_cli_usage ("kill", 2);
-  if ((rc = open_engine (g, &e, &db)) != 0)
-    return rc;
-  for (int i = optind; i < argc; i++)
-    {
-      struct hull_ctr ct = { 0 };
-      hull_error_t err = NULL;
-      if (get_ctr (g, &e, db, argv[i], &ct) != 0)
-        rc = ENGINE_FAILED;
-      else if (hull_engine_kill (&e, &ct, sig, false, &err) < 0)
-        rc = hull_cli_fail_err (g, &err) ? ENGINE_FAILED : 0;
-      else
-        printf ("%s\n", argv[i]);
-      hull_ctr_clear (&ct);
-    }
-  hull_engine_clear (&e);
-  return rc;
+  return each_ctr (g, argv + optind, argc - optind, kill_one, &sig, true);
 }
 
 /* --- rm, wait ------------------------------------------------------------------------ */
@@ -200,34 +210,24 @@ cmd_rm (struct hull_cli *g, int argc, char **argv)
   return rc;
 }
 
+static int
+wait_one (struct hull_engine *e, const struct hull_ctr *c, void *arg, hull_error_t *err)
+{
+  int code;
+  if (hull_engine_wait (e, c->id, &code, err) < 0)
+    return -1;
+  printf ("%d\n", code);
+  return 0;
+}
+
 int
 cmd_wait (struct hull_cli *g, int argc, char **argv)
 {
-  cleanup_db struct hull_db *db = NULL;
-  struct hull_engine e;
-  int rc;
-
   if (argc >= 2 && strcmp (argv[1], "--help") == 0)
     return hull_cli_usage ("wait", 0);
   if (argc < 2)
     return hull_cli_usage ("wait", 2);
-  if ((rc = open_engine (g, &e, &db)) != 0)
-    return rc;
-  for (int i = 1; i < argc; i++)
-    {
-      struct hull_ctr ct = { 0 };
-      hull_error_t err = NULL;
-      int code;
-      if (get_ctr (g, &e, db, argv[i], &ct) != 0)
-        rc = ENGINE_FAILED;
-      else if (hull_engine_wait (&e, ct.id, &code, &err) < 0)
-        rc = hull_cli_fail_err (g, &err) ? ENGINE_FAILED : 0;
-      else
-        printf ("%d\n", code);
-      hull_ctr_clear (&ct);
-    }
-  hull_engine_clear (&e);
-  return rc;
+  return each_ctr (g, argv + 1, argc - 1, wait_one, NULL, false);
 }
 
 /* --- logs ---------------------------------------------------------------------------- */
