@@ -183,6 +183,10 @@ hull_engine_remove (const struct hull_engine *e, const char *ref, bool force, hu
   if (hull_engine_teardown (e, c.id, err) < 0)
     goto out;
   r = hull_db_delete (db, c.id, err);
+  /* a monitor that was watching it notices the end and exits at once: rm returns after it,
+     so nothing of the container runs on once rm has said it is gone */
+  for (int i = 0; r == 0 && i < 500 && hull_engine_monitor_alive (&c); i++)
+    pause_poll ();
 out:
   hull_ctr_clear (&c);
   return r;
