@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "store.h"
 #include "unpack.h"
@@ -17,11 +18,51 @@
 /* Is the layer DIFF_ID unpacked? */
 bool hull_layers_has (struct hull_store *s, const char *diff_id);
 
+/* Limits of one layer (unpack.h: 0 is the default), and where its unpacking spent its time. */
+struct hull_layer_opts
+{
+  uint64_t max_bytes;   /* of the uncompressed stream */
+  uint64_t max_entries;
+};
+struct hull_layer_times
+{
+  uint64_t wait_ns;   /* waiting for compressed bytes (the download, or the disk) */
+  uint64_t gunzip_ns; /* decompressing (gzip or zstd; copying for a plain tar) */
+  uint64_t hash_ns;   /* hashing the uncompressed stream (the diff_id) */
+  uint64_t tree_ns;   /* making the tree: parsing the tar, writing files */
+  uint64_t bytes;     /* the uncompressed stream's size */
+};
+
 /* Unpack the stored blob BLOB (a layer: plain tar, gzip or zstd, decompressed while it is
    read) as the layer DIFF_ID, unless it is there already. The uncompressed stream must hash
-   to DIFF_ID, else nothing is left. STATS may be NULL. */
-int hull_layers_unpack (struct hull_store *s, const char *blob, const char *diff_id, struct hull_unpack_stats *stats,
-                        hull_error_t *err);
+   to DIFF_ID, else nothing is left. O and T may be NULL; T's times are added to. */
+int hull_layers_unpack (struct hull_store *s, const char *blob, const char *diff_id, const struct hull_layer_opts *o,
+                        struct hull_layer_times *t, hull_error_t *err);
+
+/* A layer unpacked while its blob downloads (layer-stream.c): the bytes fed in go through a
+   pipe to a thread of the stream's own, which decompresses, hashes and unpacks them into
+   ROOT/layers/sha256/.tmp-HEX-PID as hull_layers_unpack does. The caller feeds every byte of
+   the blob, then ends it; the layer is renamed into place only by commit, after the stream
+   ended well: so the caller commits the blob and the layer only when both digests held.
+   Freeing a stream that was not committed removes its directory. A stream is used by one
+   thread (its feeder); several streams may run at once. */
+struct hull_layer_stream;
+int hull_layer_stream_start (struct hull_store *s, const char *blob, const char *diff_id,
+                             const struct hull_layer_opts *o, struct hull_layer_stream **out, hull_error_t *err);
+/* Feed LEN bytes: blocks while the unpacker is behind (a pipe's worth ahead). Once the
+   unpacker has stopped with an error (which _end returns), bytes are dropped: the download
+   goes on, so that its digest is checked, and a corrupt blob is reported as one rather than
+   as the bad tar it makes. */
+int hull_layer_stream_feed (struct hull_layer_stream *ls, const void *buf, size_t len, hull_error_t *err);
+/* All bytes are fed: the unpacker gets the end of its stream (does not wait for it). */
+void hull_layer_stream_close (struct hull_layer_stream *ls);
+/* No more bytes (closed if not yet): wait for the unpacker. 0 when the layer applied and its uncompressed stream
+   hashed to DIFF_ID; else its error. T (may be NULL) is added to. Idempotent. */
+int hull_layer_stream_end (struct hull_layer_stream *ls, struct hull_layer_times *t, hull_error_t *err);
+/* Rename the ended, good layer into place (a layer already there is kept). */
+int hull_layer_stream_commit (struct hull_layer_stream *ls, hull_error_t *err);
+/* End (if not yet) and free; an uncommitted layer's directory is removed. */
+void hull_layer_stream_free (struct hull_layer_stream *ls);
 
 /* Remove every layer directory that no image of INDEX has in its config's diff_ids, and any
    temp directory a crash left. A config that cannot be read stops it before anything is

@@ -222,7 +222,8 @@ hull_registry_get_blobs (struct hull_registry *r, const char *repo, struct hull_
       jobs[i].blob = &blobs[i];
       jobs[i].url = hull_registry_url (r->base, repo, "blobs", blobs[i].digest);
       jobs[i].rq = (struct hull_req) { .method = "GET", .fd = -1, .sink = blobs[i].sink,
-                                       .sink_data = blobs[i].sink_data, .hash = hull_sha256_new () };
+                                       .sink_data = blobs[i].sink_data,
+                                       .hash = blobs[i].sink_verifies ? NULL : hull_sha256_new () };
     }
   ret = run_jobs (r, multi, repo, jobs, n, authz, err);
   for (size_t i = 0; i < n; i++)

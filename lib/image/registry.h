@@ -73,6 +73,8 @@ struct hull_blob_fetch
   long long expected_size; /* -1: not checked */
   hull_registry_sink sink;
   void *sink_data;
+  bool sink_verifies; /* the sink hashes what it gets and checks DIGEST itself (as a store's
+                         blob writer does): the client then checks only size and completeness */
   hull_error_t err; /* set when this blob failed; the caller frees it */
 };
 
