@@ -1,13 +1,15 @@
 /* layer-stream.c: a layer unpacked while its blob downloads (layers.h). The feeder (the
    download's write callback) writes the compressed bytes into a pipe; a thread of the
-   stream's own reads the pipe's other end and decompresses, hashes and unpacks it into the
-   layer's temp directory (layers.c's hull_layers_fill, the same code as for a stored blob).
-   The thread reads its pipe to EOF whatever happens, so that the feeder never blocks on a
-   pipe no one drains, nor gets SIGPIPE; after a failure it only drains, and the feeder,
-   seeing the failure, stops writing. */
+   stream's own reads the pipe's other end, writes what it reads into the blob's writer (its
+   hash and temp file: so the download's thread only moves bytes), and decompresses, hashes
+   and unpacks it into the layer's temp directory (layers.c's hull_layers_fill, the same code
+   as for a stored blob). The thread reads its pipe to EOF whatever happens, into the blob
+   writer still, so that the feeder never blocks on a pipe no one drains, nor gets SIGPIPE,
+   and the blob's digest is known; after a failure the feeder stops writing. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@ struct hull_layer_stream
   struct hull_store *s;
   char *what, *diff_id, *tmp;
   struct hull_layer_opts o;
+  struct hull_blob_writer *w; /* the blob's, the thread's until it is joined */
   int lfd;          /* ROOT/layers/sha256 */
   int rfd, wfd;     /* the pipe: the thread's end, the feeder's (-1 once ended) */
   pthread_t thread;
@@ -35,14 +38,24 @@ struct hull_layer_stream
   bool committed;
 };
 
+/* The pipe to its end, into the blob writer (whose errors its commit reports again). */
 static void
-drain (int fd)
+drain (struct hull_layer_stream *ls)
 {
   char buf[1 << 16];
+  hull_error_t e = NULL;
   ssize_t n;
-  while ((n = read (fd, buf, sizeof buf)) != 0)
-    if (n < 0 && errno != EINTR)
-      break;
+
+  while ((n = read (ls->rfd, buf, sizeof buf)) != 0)
+    {
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        break;
+      if (e == NULL)
+        hull_blob_writer_write (ls->w, buf, (size_t) n, &e);
+    }
+  hull_error_free (&e);
 }
 
 static void *
@@ -50,10 +63,11 @@ unpacker (void *arg)
 {
   struct hull_layer_stream *ls = arg;
 
-  ls->result = hull_layers_fill (ls->s, ls->lfd, ls->tmp, ls->rfd, ls->what, ls->diff_id, &ls->o, &ls->t, &ls->err);
+  ls->result = hull_layers_fill (ls->s, ls->lfd, ls->tmp, ls->rfd, ls->w, ls->what, ls->diff_id, &ls->o, &ls->t,
+                                 &ls->err);
   if (ls->result < 0)
     atomic_store (&ls->failed, true);
-  drain (ls->rfd); /* a failed one, or bytes after the compressed stream's end */
+  drain (ls); /* a failed one, or bytes after the compressed stream's end */
   return NULL;
 }
 
@@ -66,6 +80,10 @@ open_pipe (struct hull_layer_stream *ls, hull_error_t *err)
     return hull_error_sys (err, "%s: pipe", ls->what);
   ls->rfd = p[0];
   ls->wfd = p[1];
+  /* the feeder's end only (each end has its own file status flags): a full pipe pauses its
+     download rather than blocking the others' */
+  if (fcntl (ls->wfd, F_SETFL, O_NONBLOCK) < 0)
+    return hull_error_sys (err, "%s: fcntl O_NONBLOCK", ls->what);
   /* a bigger pipe lets the download run ahead; refused past the user's pipe-buffer quota,
      and then the default size only costs speed */
   (void) fcntl (ls->wfd, F_SETPIPE_SZ, PIPE_SIZE);
@@ -74,12 +92,14 @@ open_pipe (struct hull_layer_stream *ls, hull_error_t *err)
 
 int
 hull_layer_stream_start (struct hull_store *s, const char *blob, const char *diff_id,
-                         const struct hull_layer_opts *o, struct hull_layer_stream **out, hull_error_t *err)
+                         const struct hull_layer_opts *o, struct hull_blob_writer *w, struct hull_layer_stream **out,
+                         hull_error_t *err)
 {
   struct hull_layer_stream *ls = xmalloc0 (sizeof *ls);
   int e;
 
   ls->s = s;
+  ls->w = w;
   ls->lfd = ls->rfd = ls->wfd = -1;
   ls->what = xasprintf ("layer %s", blob);
   ls->diff_id = xstrdup (diff_id);
@@ -104,9 +124,29 @@ fail:
 }
 
 int
-hull_layer_stream_feed (struct hull_layer_stream *ls, const void *buf, size_t len, hull_error_t *err)
+hull_layer_stream_fd (struct hull_layer_stream *ls)
+{
+  return ls->wfd;
+}
+
+/* Until the pipe has room again (or the unpacker is gone, when POLLERR comes). */
+static int
+wait_room (struct hull_layer_stream *ls, hull_error_t *err)
+{
+  struct pollfd p = { .fd = ls->wfd, .events = POLLOUT };
+
+  while (poll (&p, 1, -1) < 0)
+    if (errno != EINTR)
+      return hull_error_sys (err, "%s: poll the unpacking thread's pipe", ls->what);
+  return 0;
+}
+
+int
+hull_layer_stream_feed (struct hull_layer_stream *ls, const void *buf, size_t len, bool may_wait,
+                        hull_error_t *err)
 {
   const char *p = buf;
+  bool some = false;
 
   if (ls->wfd < 0)
     return hull_error (err, 0, "%s: fed after its end", ls->what);
@@ -115,11 +155,20 @@ hull_layer_stream_feed (struct hull_layer_stream *ls, const void *buf, size_t le
       ssize_t n;
       if (atomic_load (&ls->failed))
         return 0; /* dropped: see layers.h */
-      n = write (ls->wfd, p, len);
+      n = write (ls->wfd, p, len); /* the write end is non-blocking */
+      if (n < 0 && errno == EAGAIN && may_wait && !some)
+        return HULL_LAYER_STREAM_FULL;
+      if (n < 0 && errno == EAGAIN)
+        {
+          if (wait_room (ls, err) < 0)
+            return -1;
+          continue;
+        }
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         return hull_error_sys (err, "%s: write to the unpacking thread", ls->what);
+      some = true;
       p += n;
       len -= (size_t) n;
     }

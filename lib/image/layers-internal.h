@@ -10,10 +10,12 @@
    *TMP, a leftover of that name removed. */
 int hull_layers_tmp (struct hull_store *s, const char *diff_id, int *lfd, char **tmp, hull_error_t *err);
 /* Make the directory TMP of LFD and apply into it the layer (plain tar, gzip or zstd) read
-   from FD, to the end of FD's stream; its uncompressed stream must hash to DIFF_ID. WHAT
-   names the layer in errors. On error TMP is left for the caller to discard. */
-int hull_layers_fill (struct hull_store *s, int lfd, const char *tmp, int fd, const char *what, const char *diff_id,
-                      const struct hull_layer_opts *o, struct hull_layer_times *t, hull_error_t *err);
+   from FD; its uncompressed stream must hash to DIFF_ID. TEE (may be NULL) gets every byte
+   read from FD. WHAT names the layer in errors. On error TMP is left for the caller to
+   discard. FD may hold more after the compressed stream's end: the caller reads it. */
+int hull_layers_fill (struct hull_store *s, int lfd, const char *tmp, int fd, struct hull_blob_writer *tee,
+                      const char *what, const char *diff_id, const struct hull_layer_opts *o,
+                      struct hull_layer_times *t, hull_error_t *err);
 /* Rename TMP into place as DIFF_ID (one already there is kept, TMP removed). */
 int hull_layers_place (struct hull_store *s, int lfd, const char *tmp, const char *diff_id, hull_error_t *err);
 /* Remove TMP, errors ignored (a leftover is collected by the next hull_layers_gc). */

@@ -54,13 +54,17 @@ hull_layers_has (struct hull_store *s, const char *diff_id)
 
 /* --- unpacking ------------------------------------------------------------------------- */
 
+/* CLOCK_MONOTONIC for waiting, the thread's CPU clock for work: with more threads than CPUs,
+   a thread's wall-clock time would count the others' work too. */
 static uint64_t
-now_ns (void)
+clock_ns (clockid_t c)
 {
   struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
+  clock_gettime (c, &ts);
   return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
 }
+#define now_ns() clock_ns (CLOCK_MONOTONIC)
+#define cpu_ns() clock_ns (CLOCK_THREAD_CPUTIME_ID)
 
 /* The compressed layer read from FD, decompressed by libarchive's filters, hashed as the
    unpacker reads it; where the time goes, into T. */
@@ -69,6 +73,8 @@ struct decomp
   struct archive *a;
   struct hull_sha256 *h;
   int fd;
+  struct hull_blob_writer *tee; /* gets every byte read from FD, when not NULL */
+  uint64_t tee_ns;              /* CPU time in it (its own times say what for) */
   struct hull_layer_times *t;
   char *error; /* libarchive's text when a read failed */
   char buf[1 << 16];
@@ -90,6 +96,19 @@ source_read (struct archive *a, void *arg, const void **buf)
       archive_set_error (a, errno, "read the blob: %s", strerror (errno));
       return -1;
     }
+  if (n > 0 && d->tee)
+    {
+      hull_error_t e = NULL;
+      uint64_t c0 = cpu_ns ();
+      int r = hull_blob_writer_write (d->tee, d->buf, (size_t) n, &e);
+      d->tee_ns += cpu_ns () - c0;
+      if (r < 0)
+        {
+          archive_set_error (a, e->errno_ ? e->errno_ : EIO, "%s", e->msg);
+          hull_error_free (&e);
+          return -1;
+        }
+    }
   *buf = d->buf;
   return n;
 }
@@ -98,11 +117,11 @@ static ssize_t
 decomp_read (void *arg, void *buf, size_t len)
 {
   struct decomp *d = arg;
-  uint64_t t0 = now_ns (), w0 = d->t->wait_ns, t1;
-  la_ssize_t n = archive_read_data (d->a, buf, len);
+  uint64_t t0 = cpu_ns (), tee0 = d->tee_ns, t1;
+  la_ssize_t n = archive_read_data (d->a, buf, len); /* with its reads of the source */
 
-  t1 = now_ns ();
-  d->t->gunzip_ns += (t1 - t0) - (d->t->wait_ns - w0);
+  t1 = cpu_ns ();
+  d->t->gunzip_ns += t1 - t0 - (d->tee_ns - tee0);
   if (n < 0)
     {
       free (d->error);
@@ -111,7 +130,7 @@ decomp_read (void *arg, void *buf, size_t len)
       return -1;
     }
   hull_sha256_update (d->h, buf, n);
-  d->t->hash_ns += now_ns () - t1;
+  d->t->hash_ns += cpu_ns () - t1;
   d->t->bytes += (uint64_t) n;
   return n;
 }
@@ -151,7 +170,7 @@ apply_checked (struct decomp *d, int dfd, const char *what, const char *diff_id,
 {
   struct hull_unpack_opts o = { .whiteouts = HULL_WHITEOUT_OVERLAY };
   char got[HULL_DIGEST_LEN + 1], buf[1 << 16];
-  uint64_t t0 = now_ns (), busy0 = d->t->wait_ns + d->t->gunzip_ns + d->t->hash_ns;
+  uint64_t t0 = cpu_ns (), busy0 = d->t->gunzip_ns + d->t->hash_ns, tee0 = d->tee_ns;
   ssize_t n;
   int r;
 
@@ -163,7 +182,7 @@ apply_checked (struct decomp *d, int dfd, const char *what, const char *diff_id,
   while (r == 0 && (n = decomp_read (d, buf, sizeof buf)) != 0) /* the tar's padding, if any */
     if (n < 0)
       r = hull_error (err, 0, "%s: %s", what, d->error);
-  d->t->tree_ns += now_ns () - t0 - (d->t->wait_ns + d->t->gunzip_ns + d->t->hash_ns - busy0);
+  d->t->tree_ns += cpu_ns () - t0 - (d->t->gunzip_ns + d->t->hash_ns - busy0) - (d->tee_ns - tee0);
   if (r < 0)
     return -1;
   hull_sha256_final (d->h, got);
@@ -173,8 +192,8 @@ apply_checked (struct decomp *d, int dfd, const char *what, const char *diff_id,
 }
 
 int
-hull_layers_fill (struct hull_store *s, int lfd, const char *tmp, int fd, const char *what, const char *diff_id,
-                  const struct hull_layer_opts *o, struct hull_layer_times *t, hull_error_t *err)
+hull_layers_fill (struct hull_store *s, int lfd, const char *tmp, int fd, struct hull_blob_writer *tee, const char *what,
+                  const char *diff_id, const struct hull_layer_opts *o, struct hull_layer_times *t, hull_error_t *err)
 {
   struct hull_layer_times local = { 0 };
   struct decomp *d = xmalloc0 (sizeof *d);
@@ -182,6 +201,7 @@ hull_layers_fill (struct hull_store *s, int lfd, const char *tmp, int fd, const 
   int r = -1;
 
   d->fd = fd;
+  d->tee = tee;
   d->t = t ? t : &local;
   if (mkdirat (lfd, tmp, 0755) < 0)
     hull_error_sys (err, "%s: mkdir `%s/%s/%s`", what, s->root, LAYERS_DIR, tmp);
@@ -255,7 +275,7 @@ hull_layers_unpack (struct hull_store *s, const char *blob, const char *diff_id,
   if (hull_store_open_blob (s, blob, &bfd, NULL, err) < 0 || hull_layers_tmp (s, diff_id, &lfd, &tmp, err) < 0)
     return -1;
   what = xasprintf ("layer %s", blob);
-  if (hull_layers_fill (s, lfd, tmp, bfd, what, diff_id, o, t, err) < 0)
+  if (hull_layers_fill (s, lfd, tmp, bfd, NULL, what, diff_id, o, t, err) < 0)
     {
       hull_layers_discard (lfd, tmp);
       return -1;

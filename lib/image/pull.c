@@ -143,28 +143,49 @@ struct blob_job
 };
 
 static int
+stream_start (struct blob_job *j, hull_error_t *err)
+{
+  return hull_layer_stream_start (j->p->s, j->d->digest, j->diff_id, &j->p->o->limits, j->w, &j->ls, err);
+}
+
+/* LEN more bytes for the layer's stream, or HULL_SINK_WAIT when its pipe is full. */
+static int
 stream_feed (struct blob_job *j, const void *buf, size_t len, hull_error_t *err)
 {
   uint64_t t0 = now_ns ();
+  int r;
 
-  if (j->ls == NULL
-      && hull_layer_stream_start (j->p->s, j->d->digest, j->diff_id, &j->p->o->limits, &j->ls, err) < 0)
+  if (j->ls == NULL && stream_start (j, err) < 0)
     return -1;
-  if (hull_layer_stream_feed (j->ls, buf, len, err) < 0)
+  r = hull_layer_stream_feed (j->ls, buf, len, true, err);
+  j->p->tm.feed_ns += now_ns () - t0;
+  if (r == HULL_LAYER_STREAM_FULL)
+    {
+      j->p->tm.waits++;
+      return HULL_SINK_WAIT;
+    }
+  if (r < 0)
     return -1;
   if (j->done + (int64_t) len == j->d->size)
     hull_layer_stream_close (j->ls); /* all of it: the unpacker may finish before the others */
-  j->p->tm.feed_ns += now_ns () - t0;
   return 0;
+}
+
+static int
+stream_wait_fd (void *data)
+{
+  struct blob_job *j = data;
+  return hull_layer_stream_fd (j->ls);
 }
 
 static int
 blob_sink (void *data, const void *buf, size_t len, hull_error_t *err)
 {
   struct blob_job *j = data;
+  int r = j->diff_id ? stream_feed (j, buf, len, err) : hull_blob_writer_write (j->w, buf, len, err);
 
-  if (hull_blob_writer_write (j->w, buf, len, err) < 0 || (j->diff_id && stream_feed (j, buf, len, err) < 0))
-    return -1;
+  if (r != 0)
+    return r;
   j->done += (int64_t) len;
   if (j->p->o->progress)
     j->p->o->progress (j->p->o->progress_arg, j->index, j->n, j->d->digest, j->done, j->d->size, false);
@@ -174,11 +195,11 @@ blob_sink (void *data, const void *buf, size_t len, hull_error_t *err)
 static void
 job_clear (struct blob_job *j)
 {
+  hull_layer_stream_free (j->ls); /* first: its thread writes into j->w */
   if (j->w)
     hull_blob_writer_times (j->w, &j->p->tm.blob_hash_ns, &j->p->tm.blob_write_ns);
   j->p->tm.bytes += (uint64_t) j->done;
   hull_blob_writer_free (j->w);
-  hull_layer_stream_free (j->ls);
 }
 
 static void
@@ -238,18 +259,20 @@ layer_need (struct pull *p, size_t i)
 static int
 job_end (struct blob_job *j, struct hull_blob_fetch *f, hull_error_t *err)
 {
-  if (f->err || hull_blob_writer_verify (j->w, err) < 0)
-    {
-      if (j->ls)
-        hull_layer_stream_end (j->ls, &j->p->tm.layers, NULL);
-      return f->err ? hull_error (err, 0, "%s", f->err->msg) : -1;
-    }
-  if (j->diff_id && j->ls == NULL /* an empty blob: the unpacker says why */
-      && hull_layer_stream_start (j->p->s, j->d->digest, j->diff_id, &j->p->o->limits, &j->ls, err) < 0)
+  cleanup_error hull_error_t ue = NULL;
+  int ur = 0;
+
+  if (j->diff_id && j->ls == NULL && f->err == NULL && stream_start (j, err) < 0) /* an empty blob */
     return -1;
   if (j->ls)
-    return hull_layer_stream_end (j->ls, &j->p->tm.layers, err);
-  return 0;
+    ur = hull_layer_stream_end (j->ls, &j->p->tm.layers, &ue); /* the writer is ours again */
+  if (f->err)
+    return hull_error (err, 0, "%s", f->err->msg);
+  if (hull_blob_writer_verify (j->w, err) < 0)
+    return -1;
+  if (ur < 0)
+    *err = hull_steal_ptr (ue);
+  return ur;
 }
 
 /* Each blob, then each layer: both digests held for all, so all are kept. */
@@ -273,7 +296,8 @@ run_jobs (struct pull *p, struct blob_job *jobs, size_t n, hull_error_t *err)
 
   for (size_t i = 0; i < n; i++)
     f[i] = (struct hull_blob_fetch){ .digest = jobs[i].d->digest, .expected_size = jobs[i].d->size,
-                                     .sink = blob_sink, .sink_data = &jobs[i], .sink_verifies = true };
+                                     .sink = blob_sink, .sink_data = &jobs[i], .sink_verifies = true,
+                                     .wait_fd = jobs[i].diff_id ? stream_wait_fd : NULL };
   if (hull_registry_get_blobs (p->r, p->ref->repo, f, n, 0, &all) < 0)
     hull_error_free (&all);
   for (size_t i = 0; i < n; i++)

@@ -48,7 +48,9 @@ typedef void (*hull_progress_fn) (void *arg, size_t index, size_t n, const char 
 struct hull_pull_timings
 {
   uint64_t total_ns, manifest_ns, config_ns, layers_ns, unpack_ns, commit_ns;
-  uint64_t blob_hash_ns, blob_write_ns, feed_ns; /* feed: blocked on a full pipe (unpacker behind) */
+  uint64_t blob_hash_ns, blob_write_ns; /* wherever the blobs were written (CPU) */
+  uint64_t feed_ns;   /* the download thread's time feeding the unpackers */
+  uint64_t waits;     /* times a download paused: its unpacker was a pipe's worth behind */
   struct hull_layer_times layers;
   uint64_t bytes;     /* blob bytes downloaded */
   size_t streamed;    /* layers unpacked while they downloaded */

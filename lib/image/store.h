@@ -52,7 +52,7 @@ int hull_blob_writer_commit (struct hull_blob_writer *w, char out[HULL_DIGEST_LE
                              bool *created, hull_error_t *err);
 /* The temp file, to read back what was written before committing (offset left moved). */
 int hull_blob_writer_fd (struct hull_blob_writer *w);
-/* Add the time its writes spent hashing and writing to *HASH_NS and *WRITE_NS. */
+/* Add the CPU time its writes spent hashing and writing to *HASH_NS and *WRITE_NS. */
 void hull_blob_writer_times (const struct hull_blob_writer *w, uint64_t *hash_ns, uint64_t *write_ns);
 /* Discard a writer: whatever was written is removed. */
 void hull_blob_writer_free (struct hull_blob_writer *w);

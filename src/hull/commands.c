@@ -11,7 +11,7 @@ const struct hull_command hull_commands[] = {
     "make a one-layer image from a rootfs tarball; prints its ID" },
   { "inspect", cmd_inspect, "IMAGE...", "print images' details as JSON" },
   { "load", cmd_load, "[--input FILE|DIR] [--quiet]", "load the images of an OCI archive (default: stdin) or layout directory" },
-  { "pull", cmd_pull, "[--tls-verify=false] [--authfile FILE] [--platform OS/ARCH[/VARIANT]] [--quiet] HOST[:PORT]/REPO[:TAG|@DIGEST]",
+  { "pull", cmd_pull, "[--tls-verify=false] [--authfile FILE] [--platform OS/ARCH[/VARIANT]] [--quiet] [--timings] HOST[:PORT]/REPO[:TAG|@DIGEST]",
     "pull an image from a registry; prints its ID" },
   { "push", cmd_push, "[--tls-verify=false] [--authfile FILE] [--quiet] IMAGE [HOST[:PORT]/REPO[:TAG|@DIGEST]]",
     "push an image to a registry (default: to its own name); prints the manifest's digest" },
