@@ -150,6 +150,8 @@ read_entries (struct hull_unpack *u, struct reader *r, hull_error_t *err)
         return -1;
     }
   uint64_t total = (uint64_t) archive_filter_bytes (u->a, 0);
+  if (total > u->o.max_bytes)
+    return bytes_fail (u, "at the tar's end", err);
   for (;;)
     {
       ssize_t n = r->read (r->arg, r->buf, sizeof r->buf);

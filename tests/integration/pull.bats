@@ -284,3 +284,91 @@ mount_layers() {
   assert_output_contains "--platform \`linux\`"
   [ ! -e "$STORE/index.json" ] || store_consistent 0
 }
+
+# push_layer_image TAR NAME: a one-layer image (TAR, gzip-compressed) pushed by skopeo as
+# $REG/NAME:v1; its layer digest in LAYER
+push_layer_image() {
+  local tar=$1 name=$2 d=$W/oci-$2 b lh ls dh ch cs mh ms
+  b=$d/blobs/sha256
+  mkdir -p "$b"
+  gzip -c "$tar" >"$d/l"
+  lh=$(sha256sum <"$d/l" | cut -d' ' -f1) ls=$(stat -c %s "$d/l") dh=$(sha256sum <"$tar" | cut -d' ' -f1)
+  mv "$d/l" "$b/$lh"
+  printf '{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$dh" >"$d/c"
+  ch=$(sha256sum <"$d/c" | cut -d' ' -f1) cs=$(stat -c %s "$d/c")
+  mv "$d/c" "$b/$ch"
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":%s}]}' \
+    "$ch" "$cs" "$lh" "$ls" >"$d/m"
+  mh=$(sha256sum <"$d/m" | cut -d' ' -f1) ms=$(stat -c %s "$d/m")
+  mv "$d/m" "$b/$mh"
+  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}' \
+    "$mh" "$ms" >"$d/index.json"
+  echo '{"imageLayoutVersion":"1.0.0"}' >"$d/oci-layout"
+  timeout "$T" skopeo copy --quiet --dest-tls-verify=false "oci:$d:v1" "docker://$REG/$name:v1" </dev/null
+  LAYER=sha256:$lh
+}
+
+# store_empty: a failed pull left no name, no blob of its layer, no layer (a manifest and config
+# may be there, unnamed, until the next collection)
+store_empty() {
+  store_consistent 0
+  [ ! -e "$STORE/blobs/sha256/${LAYER#sha256:}" ] || fail "the layer blob was kept"
+  [ -z "$(ls -A "$STORE/layers/sha256" 2>/dev/null)" ] || fail "layers left: $(ls -A "$STORE/layers/sha256")"
+}
+
+@test "pull: a layer past HULL_LAYER_MAX_BYTES (a gzip bomb) or HULL_LAYER_MAX_ENTRIES is refused naming it, nothing left" {
+  mkdir -p "$W/bomb" "$W/many"
+  head -c 3000000 /dev/zero >"$W/bomb/zeros" # 3 MB, a few kB gzipped
+  tar -C "$W/bomb" -cf "$W/bomb.tar" zeros
+  push_layer_image "$W/bomb.tar" limits/bomb
+  local bomb=$LAYER
+  run env HULL_LAYER_MAX_BYTES=1000000 "$HULL" --root "$STORE" pull --tls-verify=false "$REG/limits/bomb:v1"
+  assert_failure
+  assert_output_contains "layer $bomb"
+  assert_output_contains "entry \`zeros\`: its uncompressed size passes the limit of 1000000 bytes"
+  store_empty
+  for i in $(seq 30); do echo "$i" >"$W/many/f$i"; done
+  tar -C "$W/many" -cf "$W/many.tar" .
+  push_layer_image "$W/many.tar" limits/many
+  run env HULL_LAYER_MAX_ENTRIES=10 "$HULL" --root "$STORE" pull --tls-verify=false "$REG/limits/many:v1"
+  assert_failure
+  assert_output_contains "layer $LAYER"
+  assert_output_contains "more than 10 entries, the limit"
+  store_empty
+  run env HULL_LAYER_MAX_BYTES=lots "$HULL" --root "$STORE" pull --tls-verify=false "$REG/limits/many:v1"
+  assert_failure
+  assert_output_contains "HULL_LAYER_MAX_BYTES \`lots\`: not a positive number"
+  # under the defaults both pull
+  run -0 hull pull --quiet --tls-verify=false "$REG/limits/bomb:v1"
+  run -0 hull pull --quiet --tls-verify=false "$REG/limits/many:v1"
+  store_consistent 2
+  [ "$(stat -c %s "$STORE/layers/sha256/$(sha256sum <"$W/bomb.tar" | cut -d' ' -f1)/zeros")" = 3000000 ]
+}
+
+@test "pull: an entry name or an xattr past the kernel's limits is refused naming the layer, nothing left" {
+  python3 - "$W" <<'PY'
+import io, sys, tarfile
+w = sys.argv[1]
+def one(path, name, pax=None):
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as t:
+        ti = tarfile.TarInfo(name)
+        ti.size = 2
+        if pax:
+            ti.pax_headers = pax
+        t.addfile(ti, io.BytesIO(b"x\n"))
+one(w + "/longname.tar", "d/" + "n" * 300)
+one(w + "/bigxattr.tar", "f", {"SCHILY.xattr.user.big": "v" * 70000})
+PY
+  push_layer_image "$W/longname.tar" limits/longname
+  run hull pull --tls-verify=false "$REG/limits/longname:v1"
+  assert_failure
+  assert_output_contains "layer $LAYER"
+  assert_output_contains "a component of 300 bytes, longer than NAME_MAX (255)"
+  store_empty
+  push_layer_image "$W/bigxattr.tar" limits/bigxattr
+  run hull pull --tls-verify=false "$REG/limits/bigxattr:v1"
+  assert_failure
+  assert_output_contains "layer $LAYER"
+  assert_output_contains "layer entry \`f\`: xattr \`user.big\` of 70000 bytes: past the kernel's limits"
+  store_empty
+}
