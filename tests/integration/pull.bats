@@ -39,7 +39,7 @@ setup_file() {
   command -v umoci >/dev/null || skip "umoci is not installed"
   [ -x "$REG_TOOL" ] || { echo "$REG_TOOL missing: build first" >&2; return 1; }
   [ "$(id -u)" -eq 0 ] || skip "needs root (the layers keep owners and whiteout devices)"
-  start_registry "$BATS_FILE_TMPDIR/reg"
+  REG_LOG_LEVEL=info start_registry "$BATS_FILE_TMPDIR/reg" # a line per request: mounts are checked
   export REG="127.0.0.1:$REG_PORT" REG_PID REG_DIR=$BATS_FILE_TMPDIR/reg
   build_image >"$BATS_FILE_TMPDIR/build.log" 2>&1 || { cat "$BATS_FILE_TMPDIR/build.log" >&3; return 1; }
   local img=oci:$BATS_FILE_TMPDIR/img:t
@@ -371,4 +371,37 @@ PY
   assert_output_contains "layer $LAYER"
   assert_output_contains "layer entry \`f\`: xattr \`user.big\` of 70000 bytes: past the kernel's limits"
   store_empty
+}
+
+@test "push: blobs another repository of the registry has are mounted from it (201), not sent; a refused mount (202) falls back to an upload" {
+  local src=$W/src log=$REG_DIR/registry.log q='[0-9a-f]\{64\}'
+  mkdir -p "$src"
+  head -c 50000 /dev/urandom >"$src/data"
+  tar -C "$src" -cf "$W/t.tar" .
+  run -0 hull import "$W/t.tar" mnt
+  run -0 hull push --quiet --tls-verify=false mnt "$REG/mount/src:v1"
+  STORE=$W/store2
+  run -0 hull pull --quiet --tls-verify=false "$REG/mount/src:v1"
+  [ "$(jq -r '.manifests[0].annotations["io.hull.image.source"]' "$STORE/index.json")" = "$REG/mount/src" ]
+  run -0 hull push --tls-verify=false "$REG/mount/src:v1" "$REG/mount/dst:v1"
+  # the config and the layer: each one POST ?mount=DIGEST&from=mount/src answered 201, no upload
+  [ "$(grep -c "\"POST /v2/mount/dst/blobs/uploads/?mount=sha256%3A$q&from=mount%2Fsrc HTTP/1.1\" 201 " "$log")" = 2 ] ||
+    fail "no mounts: $(grep /v2/mount/dst/ "$log")"
+  ! grep -E '"(PUT|PATCH) /v2/mount/dst/blobs/uploads/' "$log" || fail "a blob was uploaded"
+  run -0 timeout "$T" skopeo copy --quiet --src-tls-verify=false "docker://$REG/mount/dst:v1" "oci:$W/back:v1"
+  # a source that has not the blobs: the registry answers the mount with 202 and an upload session
+  jq --arg s "$REG/mount/nothere" '.manifests[0].annotations["io.hull.image.source"] = $s' "$STORE/index.json" >"$W/i"
+  mv "$W/i" "$STORE/index.json"
+  run -0 hull push --tls-verify=false "$REG/mount/src:v1" "$REG/mount/dst2:v1"
+  [ "$(grep -c "\"POST /v2/mount/dst2/blobs/uploads/?mount=sha256%3A$q&from=mount%2Fnothere HTTP/1.1\" 202 " "$log")" = 2 ] ||
+    fail "$(grep /v2/mount/dst2/ "$log")"
+  [ "$(grep -c "\"PUT /v2/mount/dst2/blobs/uploads/[^ ]*digest=sha256%3A$q HTTP/1.1\" 201 " "$log")" = 2 ] ||
+    fail "no uploads: $(grep /v2/mount/dst2/ "$log")"
+  run -0 timeout "$T" skopeo copy --quiet --src-tls-verify=false "docker://$REG/mount/dst2:v1" "oci:$W/back2:v1"
+  # an image only named in the registry (imported, tagged there, never pulled): its name is the source
+  STORE=$W/store
+  run -0 hull tag mnt "$REG/mount/src:v2"
+  run -0 hull push --tls-verify=false "$REG/mount/src:v2" "$REG/mount/dst3:v1"
+  [ "$(grep -c "\"POST /v2/mount/dst3/blobs/uploads/?mount=sha256%3A$q&from=mount%2Fsrc HTTP/1.1\" 201 " "$log")" = 2 ] ||
+    fail "$(grep /v2/mount/dst3/ "$log")"
 }
