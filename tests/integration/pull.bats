@@ -144,7 +144,10 @@ mount_layers() {
   [ "$(jq -r '.manifests[0].digest' "$STORE/index.json")" = "$d" ]
   rm -rf "$STORE"
   run -0 timeout "$T" script -qec "$HULL --root $STORE pull --tls-verify=false $REG/test/img:v1" /dev/null
-  [[ $output == *"Copying blob"*"done"* ]] || fail "no progress on a terminal: $output"
+  # a line per blob (the config and two layers), each with bytes of total and a rate
+  [[ $output == *"Copying config"*" MB / "*" MB/s"*"done"* ]] || fail "no config progress on a terminal: $output"
+  [ "$(tr '\r' '\n' <<<"$output" | grep -o 'Copying blob *[0-9a-f]\{12\} [0-9.]* MB / [0-9.]* MB  [0-9.]* MB/s  done' |
+    sort -u | wc -l)" = 2 ] || fail "not a done line per layer: $output"
   rm -rf "$STORE"
   run -0 timeout "$T" script -qec "$HULL --root $STORE pull --quiet --tls-verify=false $REG/test/img:v1" /dev/null
   [[ $output != *Copying* ]] || fail "progress despite --quiet: $output"
@@ -404,4 +407,34 @@ PY
   run -0 hull push --tls-verify=false "$REG/mount/src:v2" "$REG/mount/dst3:v1"
   [ "$(grep -c "\"POST /v2/mount/dst3/blobs/uploads/?mount=sha256%3A$q&from=mount%2Fsrc HTTP/1.1\" 201 " "$log")" = 2 ] ||
     fail "$(grep /v2/mount/dst3/ "$log")"
+}
+
+@test "pull: errors a user can act on (fake): 401 and 403 with the registry's message, a manifest over 4 MiB, an unknown media type, a config over 8 MiB" {
+  start_fake bearer
+  printf '{"auths":{"%s":{"auth":"%s"}}}' "$FAKE_HOST" "$(printf alice:wrong | base64)" >"$W/bad.json"
+  run hull pull --tls-verify=false --authfile "$W/bad.json" "$FAKE_HOST/good/x:layered"
+  assert_failure
+  assert_output_contains "good/x:layered"
+  assert_output_contains "401"
+  assert_output_contains "bad credentials"
+  printf '{"auths":{"%s":{"auth":"%s"}}}' "$FAKE_HOST" "$(printf alice:secret | base64)" >"$W/auth.json"
+  run hull pull --tls-verify=false --authfile "$W/auth.json" "$FAKE_HOST/denied/x:layered"
+  assert_failure
+  assert_output_contains "403"
+  assert_output_contains "DENIED: requested access to the resource is denied"
+  run hull pull --tls-verify=false --authfile "$W/auth.json" "$FAKE_HOST/huge/x:v1"
+  assert_failure
+  assert_output_contains "huge/x:v1"
+  assert_output_contains "too large"
+  run hull pull --tls-verify=false --authfile "$W/auth.json" "$FAKE_HOST/weird/x:v1"
+  assert_failure
+  assert_output_contains "application/x-weird"
+  run hull pull --tls-verify=false --authfile "$W/auth.json" "$FAKE_HOST/good/x:bigconfig"
+  assert_failure
+  assert_output_contains "9437184 bytes, more than the limit of 8388608"
+  ! grep -q "GET /v2/good/x/blobs/" "$W/fake.log" || fail "a blob was fetched: $(cat "$W/fake.log")"
+  store_consistent 0
+  # and with the right credentials, the image
+  run -0 hull pull --quiet --tls-verify=false --authfile "$W/auth.json" "$FAKE_HOST/good/x:layered"
+  store_consistent 1
 }
