@@ -21,6 +21,7 @@ struct line
   char digest[HULL_DIGEST_LEN + 1];
   int64_t done, total;
   bool cached;
+  double start, end; /* its first bytes, its last (0: not yet): its own rate */
 };
 
 struct progress
@@ -29,7 +30,7 @@ struct progress
   struct line *v;
   size_t n;
   int drawn;          /* lines drawn last time, to move back over */
-  double start, last; /* seconds */
+  double last; /* seconds: the last draw */
 };
 
 static double
@@ -49,13 +50,14 @@ mb (int64_t n, char *buf, size_t len)
 static void
 draw (struct progress *p)
 {
-  double dt = now_s () - p->start;
+  double t = now_s ();
   if (p->drawn > 0)
     printf ("\033[%dA", p->drawn);
   for (size_t i = 0; i < p->n; i++)
     {
       const struct line *l = &p->v[i];
       char done[32], total[32], rate[32];
+      double dt = (l->end > 0 ? l->end : t) - l->start;
       mb (l->done, done, sizeof done);
       mb (l->total, total, sizeof total);
       mb (dt > 0 ? (int64_t) ((double) l->done / dt) : 0, rate, sizeof rate);
@@ -81,10 +83,13 @@ on_progress (void *arg, size_t index, size_t n, const char *digest, int64_t done
     {
       p->v = xmalloc0 (n * sizeof *p->v);
       p->n = n;
-      p->start = t;
     }
   if (index >= p->n)
     return;
+  if (p->v[index].start == 0)
+    p->v[index].start = t;
+  if (done == total && p->v[index].end == 0)
+    p->v[index].end = t;
   snprintf (p->v[index].digest, sizeof p->v[index].digest, "%s", digest);
   p->v[index].done = done;
   p->v[index].total = total;

@@ -147,7 +147,7 @@ mount_layers() {
   # a line per blob (the config and two layers), each with bytes of total and a rate
   [[ $output == *"Copying config"*" MB / "*" MB/s"*"done"* ]] || fail "no config progress on a terminal: $output"
   [ "$(tr '\r' '\n' <<<"$output" | grep -o 'Copying blob *[0-9a-f]\{12\} [0-9.]* MB / [0-9.]* MB  [0-9.]* MB/s  done' |
-    sort -u | wc -l)" = 2 ] || fail "not a done line per layer: $output"
+    awk '{ print $3 }' | sort -u | wc -l)" = 2 ] || fail "not a done line per layer: $output"
   rm -rf "$STORE"
   run -0 timeout "$T" script -qec "$HULL --root $STORE pull --quiet --tls-verify=false $REG/test/img:v1" /dev/null
   [[ $output != *Copying* ]] || fail "progress despite --quiet: $output"
