@@ -438,3 +438,25 @@ PY
   run -0 hull pull --quiet --tls-verify=false --authfile "$W/auth.json" "$FAKE_HOST/good/x:layered"
   store_consistent 1
 }
+
+@test "pull: a layer blob the store has but never unpacked (an import) is unpacked from the store; --timings says so" {
+  local src=$W/src id
+  mkdir -p "$src"
+  head -c 20000 /dev/urandom >"$src/data"
+  tar -C "$src" -cf "$W/t.tar" .
+  run -0 hull import "$W/t.tar" stored
+  id=$output
+  [ ! -d "$STORE/layers/sha256" ] || [ -z "$(ls -A "$STORE/layers/sha256")" ] || fail "import unpacked a layer"
+  run -0 hull push --quiet --tls-verify=false stored "$REG/stored/img:v1"
+  run -0 --separate-stderr hull pull --timings --tls-verify=false "$REG/stored/img:v1"
+  [ "$output" = "$id" ] || fail "pull printed $output"
+  [[ $stderr == *"0 unpacked as they downloaded, 1 from stored blobs"* ]] || fail "timings: $stderr"
+  [[ $stderr == *"timings: "*" s in all"* && $stderr == *"gunzip "*"sha256 "*"tree "* ]] || fail "timings: $stderr"
+  cmp "$src/data" "$STORE/layers/sha256/$(diff_ids "$id")/data"
+  store_consistent 2
+  # a fresh store: the layer streams in as it downloads
+  STORE=$W/store2
+  run -0 --separate-stderr hull pull --timings --tls-verify=false "$REG/stored/img:v1"
+  [[ $stderr == *"1 unpacked as they downloaded, 0 from stored blobs"* ]] || fail "timings: $stderr"
+  cmp "$src/data" "$STORE/layers/sha256/$(diff_ids "$id")/data"
+}
