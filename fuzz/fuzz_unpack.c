@@ -3,7 +3,10 @@
    even sizes and kept for overlayfs for odd ones. After each input, BASE/run/outside/sentinel
    must be as made, BASE/run must hold only root and outside and BASE only run: anything else
    means the unpacker wrote outside its root, and the target aborts. An error must come with a
-   message, a success without one. */
+   message, a success without one. Every fourth input also goes, as a layer blob, through the
+   pull's streaming path (layers.h's hull_layer_stream: a pipe, a thread, the blob's writer)
+   into a store of the harness's own (BASE-store), against a diff_id it cannot have: it must
+   fail with a message and leave no layer, temp directory or blob behind. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -18,6 +21,8 @@
 
 #include "core/error.h"
 #include "core/util.h"
+#include "image/layers.h"
+#include "image/store.h"
 #include "image/unpack.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -141,6 +146,86 @@ check_outside (const char *base, const char *run)
   close (fd);
 }
 
+/* DIR (a directory) holds nothing. */
+static void
+check_empty (const char *dir)
+{
+  DIR *d = opendir (dir);
+  struct dirent *de;
+
+  if (d == NULL)
+    abort ();
+  while ((de = readdir (d)) != NULL)
+    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, ".."))
+      {
+        fprintf (stderr, "fuzz-unpack: `%s/%s` left behind\n", dir, de->d_name);
+        abort ();
+      }
+  closedir (d);
+}
+
+static char store_path[PATH_MAX];
+static struct hull_store *store;
+
+static void
+remove_store (void)
+{
+  hull_error_t err = NULL;
+  hull_store_close (store);
+  if (hull_rm_rf_at (AT_FDCWD, store_path, &err) < 0)
+    hull_error_free (&err);
+}
+
+/* The harness's store, made at the first use, locked throughout, removed at exit. */
+static struct hull_store *
+the_store (void)
+{
+  hull_error_t err = NULL;
+
+  if (store)
+    return store;
+  snprintf (store_path, sizeof store_path, "%s-store", base_path);
+  if (hull_store_open (store_path, true, &store, &err) < 0 || hull_store_lock (store, &err) < 0)
+    {
+      fprintf (stderr, "fuzz-unpack: store: %s\n", err->msg);
+      abort ();
+    }
+  atexit (remove_store);
+  return store;
+}
+
+static void
+fuzz_stream (const uint8_t *data, size_t size)
+{
+  static const char wrong[] = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+  static const char blob[] = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+  char p[PATH_MAX + 32];
+  struct hull_store *s = the_store ();
+  struct hull_blob_writer *w = NULL;
+  struct hull_layer_stream *ls = NULL;
+  struct hull_layer_opts o = { .max_bytes = 1 << 20, .max_entries = 64 };
+  hull_error_t err = NULL;
+
+  if (hull_blob_writer_new (s, NULL, -1, "blob", &w, &err) < 0
+      || hull_layer_stream_start (s, blob, wrong, &o, w, &ls, &err) < 0)
+    {
+      fprintf (stderr, "fuzz-unpack: stream setup: %s\n", err->msg);
+      abort ();
+    }
+  for (size_t off = 0; off < size; off += 4000) /* fed in pieces, as a download is */
+    if (hull_layer_stream_feed (ls, data + off, size - off < 4000 ? size - off : 4000, false, &err) < 0)
+      abort ();
+  if (hull_layer_stream_end (ls, NULL, &err) == 0 || err == NULL || err->msg == NULL)
+    abort (); /* no layer hashes to the zero digest */
+  hull_error_free (&err);
+  hull_layer_stream_free (ls);
+  hull_blob_writer_free (w);
+  snprintf (p, sizeof p, "%s/layers/sha256", store_path);
+  check_empty (p);
+  snprintf (p, sizeof p, "%s/blobs/sha256", store_path);
+  check_empty (p);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -154,6 +239,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   struct mem m = { data, size };
   int r;
 
+  /* every third input under small limits, so that the refusals are fuzzed too */
+  if (size % 3 == 0)
+    o.max_bytes = 2048 + size * 2, o.max_entries = 8;
   make_run (base, run);
   snprintf (p, sizeof p, "%s/root", run);
   root = open (p, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -162,8 +250,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   r = hull_layer_apply (root, mem_read, &m, &o, &st, &err);
   if (r < 0 ? err == NULL || err->msg == NULL : err != NULL || m.left != 0)
     abort ();
+  if (r == 0 && o.max_entries && st.entries > o.max_entries)
+    {
+      fprintf (stderr, "fuzz-unpack: %llu entries past the limit of %llu applied\n", (unsigned long long) st.entries,
+               (unsigned long long) o.max_entries);
+      abort ();
+    }
   check_outside (base, run);
   hull_error_free (&err);
+  if (size % 4 == 1)
+    fuzz_stream (data, size);
   base_fd = open (base, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (hull_rm_rf_at (base_fd, "run", &err) < 0)
     {

@@ -123,7 +123,7 @@ unpack_layers (struct creation *c, hull_error_t *err)
 {
   for (size_t i = 0; i < c->cfg.n_diff_ids; i++)
     if (!hull_layers_has (c->store, c->cfg.diff_ids[i])
-        && hull_layers_unpack (c->store, c->image->manifest.layers[i].digest, c->cfg.diff_ids[i], NULL, err) < 0)
+        && hull_layers_unpack (c->store, c->image->manifest.layers[i].digest, c->cfg.diff_ids[i], NULL, NULL, err) < 0)
       return -1;
   return 0;
 }

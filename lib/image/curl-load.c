@@ -108,6 +108,7 @@ CURL *curl_easy_init (void) { return L.curl_easy_init (); }
 void curl_easy_cleanup (CURL *c) { L.curl_easy_cleanup (c); }
 void curl_easy_reset (CURL *c) { L.curl_easy_reset (c); }
 CURLcode curl_easy_perform (CURL *c) { return L.curl_easy_perform (c); }
+CURLcode curl_easy_pause (CURL *c, int bitmask) { return L.curl_easy_pause (c, bitmask); }
 char *curl_easy_escape (CURL *c, const char *s, int n) { return L.curl_easy_escape (c, s, n); }
 void curl_free (void *p) { L.curl_free (p); }
 struct curl_slist *curl_slist_append (struct curl_slist *l, const char *s) { return L.curl_slist_append (l, s); }

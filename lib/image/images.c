@@ -335,6 +335,26 @@ hull_index_set_name (json_t *index, const char *name, const char *media_type, co
   json_array_append_new (ms, e);
 }
 
+void
+hull_index_set_source (json_t *index, const char *digest, const char *source)
+{
+  json_t *ms = json_object_get (index, "manifests"), *e, *a;
+  size_t i;
+
+  json_array_foreach (ms, i, e)
+    {
+      if (strcmp (json_string_value (json_object_get (e, "digest")) ?: "", digest) != 0)
+        continue;
+      a = json_object_get (e, "annotations");
+      if (!json_is_object (a))
+        {
+          a = json_object ();
+          json_object_set_new (e, "annotations", a);
+        }
+      json_object_set_new (a, HULL_ANNOT_SOURCE, json_string (source));
+    }
+}
+
 /* --- import --------------------------------------------------------------------------- */
 
 /* CMD and ENTRYPOINT: a JSON array, or a shell command (sh -c). */

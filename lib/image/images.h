@@ -41,6 +41,11 @@ int hull_images_find (const struct hull_image_list *l, const char *arg, hull_err
 /* index.json entries: point NAME (normalised) at the manifest (taking it from any other
    image); NAME NULL adds an untagged entry unless the manifest has one. */
 void hull_index_set_name (json_t *index, const char *name, const char *media_type, const char *digest, int64_t size);
+/* The annotation on a pulled image's entries naming the repository it came from,
+   "HOST[:PORT]/REPO": push mounts its blobs from there when it pushes to the same registry. */
+#define HULL_ANNOT_SOURCE "io.hull.image.source"
+/* Set SOURCE as HULL_ANNOT_SOURCE on every entry of the manifest DIGEST. */
+void hull_index_set_source (json_t *index, const char *digest, const char *source);
 /* Remove NAME's entry; true if there was one. */
 bool hull_index_drop_name (json_t *index, const char *name);
 /* Remove every entry of the manifest DIGEST. */

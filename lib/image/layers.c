@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/util.h"
 #include "images.h"
+#include "layers-internal.h"
 
 #define LAYERS_DIR "layers/sha256"
 #define TMP_PREFIX ".tmp-"
@@ -52,20 +54,74 @@ hull_layers_has (struct hull_store *s, const char *diff_id)
 
 /* --- unpacking ------------------------------------------------------------------------- */
 
-/* The blob, decompressed by libarchive's filters, hashed as the unpacker reads it. */
+/* CLOCK_MONOTONIC for waiting, the thread's CPU clock for work: with more threads than CPUs,
+   a thread's wall-clock time would count the others' work too. */
+static uint64_t
+clock_ns (clockid_t c)
+{
+  struct timespec ts;
+  clock_gettime (c, &ts);
+  return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+#define now_ns() clock_ns (CLOCK_MONOTONIC)
+#define cpu_ns() clock_ns (CLOCK_THREAD_CPUTIME_ID)
+
+/* The compressed layer read from FD, decompressed by libarchive's filters, hashed as the
+   unpacker reads it; where the time goes, into T. */
 struct decomp
 {
   struct archive *a;
   struct hull_sha256 *h;
+  int fd;
+  struct hull_blob_writer *tee; /* gets every byte read from FD, when not NULL */
+  uint64_t tee_ns;              /* CPU time in it (its own times say what for) */
+  struct hull_layer_times *t;
   char *error; /* libarchive's text when a read failed */
+  char buf[1 << 16];
 };
+
+static la_ssize_t
+source_read (struct archive *a, void *arg, const void **buf)
+{
+  struct decomp *d = arg;
+  uint64_t t0 = now_ns ();
+  ssize_t n;
+
+  do
+    n = read (d->fd, d->buf, sizeof d->buf);
+  while (n < 0 && errno == EINTR);
+  d->t->wait_ns += now_ns () - t0;
+  if (n < 0)
+    {
+      archive_set_error (a, errno, "read the blob: %s", strerror (errno));
+      return -1;
+    }
+  if (n > 0 && d->tee)
+    {
+      hull_error_t e = NULL;
+      uint64_t c0 = cpu_ns ();
+      int r = hull_blob_writer_write (d->tee, d->buf, (size_t) n, &e);
+      d->tee_ns += cpu_ns () - c0;
+      if (r < 0)
+        {
+          archive_set_error (a, e->errno_ ? e->errno_ : EIO, "%s", e->msg);
+          hull_error_free (&e);
+          return -1;
+        }
+    }
+  *buf = d->buf;
+  return n;
+}
 
 static ssize_t
 decomp_read (void *arg, void *buf, size_t len)
 {
   struct decomp *d = arg;
-  la_ssize_t n = archive_read_data (d->a, buf, len);
+  uint64_t t0 = cpu_ns (), tee0 = d->tee_ns, t1;
+  la_ssize_t n = archive_read_data (d->a, buf, len); /* with its reads of the source */
 
+  t1 = cpu_ns ();
+  d->t->gunzip_ns += t1 - t0 - (d->tee_ns - tee0);
   if (n < 0)
     {
       free (d->error);
@@ -74,11 +130,13 @@ decomp_read (void *arg, void *buf, size_t len)
       return -1;
     }
   hull_sha256_update (d->h, buf, n);
+  d->t->hash_ns += cpu_ns () - t1;
+  d->t->bytes += (uint64_t) n;
   return n;
 }
 
 static int
-decomp_open (struct decomp *d, int fd, const char *what, hull_error_t *err)
+decomp_open (struct decomp *d, const char *what, hull_error_t *err)
 {
   struct archive_entry *ae;
 
@@ -89,7 +147,8 @@ decomp_open (struct decomp *d, int fd, const char *what, hull_error_t *err)
   archive_read_support_filter_gzip (d->a);
   archive_read_support_filter_zstd (d->a);
   archive_read_support_format_raw (d->a);
-  if (archive_read_open_fd (d->a, fd, 1 << 16) != ARCHIVE_OK || archive_read_next_header (d->a, &ae) != ARCHIVE_OK)
+  if (archive_read_open (d->a, d, NULL, source_read, NULL) != ARCHIVE_OK
+      || archive_read_next_header (d->a, &ae) != ARCHIVE_OK)
     return hull_error (err, 0, "%s: %s", what, archive_error_string (d->a) ?: "empty");
   return 0;
 }
@@ -104,74 +163,94 @@ decomp_close (struct decomp *d)
   free (d->error);
 }
 
-/* Apply the blob into the directory TMP of LFD, then check its diff_id. */
+/* Apply the layer read through D into DFD, read it to its end, check its diff_id. */
 static int
-unpack_into (struct hull_store *s, int lfd, const char *tmp, const char *blob, const char *diff_id,
-             struct hull_unpack_stats *stats, hull_error_t *err)
+apply_checked (struct decomp *d, int dfd, const char *what, const char *diff_id, const struct hull_layer_opts *lo,
+               hull_error_t *err)
 {
   struct hull_unpack_opts o = { .whiteouts = HULL_WHITEOUT_OVERLAY };
-  cleanup_free char *what = xasprintf ("layer %s", blob);
-  cleanup_close int bfd = -1, dfd = -1;
-  struct decomp d = { 0 };
   char got[HULL_DIGEST_LEN + 1], buf[1 << 16];
+  uint64_t t0 = cpu_ns (), busy0 = d->t->gunzip_ns + d->t->hash_ns, tee0 = d->tee_ns;
   ssize_t n;
   int r;
 
-  if (hull_store_open_blob (s, blob, &bfd, NULL, err) < 0)
-    return -1;
-  if (mkdirat (lfd, tmp, 0755) < 0)
-    return hull_error_sys (err, "%s: mkdir `%s/%s/%s`", what, s->root, LAYERS_DIR, tmp);
-  dfd = openat (lfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (dfd < 0)
-    return hull_error_sys (err, "%s: open `%s/%s/%s`", what, s->root, LAYERS_DIR, tmp);
-  r = decomp_open (&d, bfd, what, err);
-  if (r == 0 && hull_layer_apply (dfd, decomp_read, &d, &o, stats, err) < 0)
-    r = hull_error_wrap (err, "%s%s%s", what, d.error ? ": " : "", d.error ?: "");
-  while (r == 0 && (n = decomp_read (&d, buf, sizeof buf)) != 0) /* the tar's padding, if any */
+  if (lo)
+    o.max_bytes = lo->max_bytes, o.max_entries = lo->max_entries;
+  r = hull_layer_apply (dfd, decomp_read, d, &o, NULL, err);
+  if (r < 0)
+    hull_error_wrap (err, "%s%s%s", what, d->error ? ": " : "", d->error ?: "");
+  while (r == 0 && (n = decomp_read (d, buf, sizeof buf)) != 0) /* the tar's padding, if any */
     if (n < 0)
-      r = hull_error (err, 0, "%s: %s", what, d.error);
-  if (r == 0)
-    {
-      hull_sha256_final (d.h, got);
-      if (strcmp (got, diff_id) != 0)
-        r = hull_error (err, 0, "%s: its uncompressed content is %s, not the config's diff_id %s", what, got, diff_id);
-    }
-  decomp_close (&d);
+      r = hull_error (err, 0, "%s: %s", what, d->error);
+  d->t->tree_ns += cpu_ns () - t0 - (d->t->gunzip_ns + d->t->hash_ns - busy0) - (d->tee_ns - tee0);
+  if (r < 0)
+    return -1;
+  hull_sha256_final (d->h, got);
+  if (strcmp (got, diff_id) != 0)
+    return hull_error (err, 0, "%s: its uncompressed content is %s, not the config's diff_id %s", what, got, diff_id);
+  return 0;
+}
+
+int
+hull_layers_fill (struct hull_store *s, int lfd, const char *tmp, int fd, struct hull_blob_writer *tee, const char *what,
+                  const char *diff_id, const struct hull_layer_opts *o, struct hull_layer_times *t, hull_error_t *err)
+{
+  struct hull_layer_times local = { 0 };
+  struct decomp *d = xmalloc0 (sizeof *d);
+  cleanup_close int dfd = -1;
+  int r = -1;
+
+  d->fd = fd;
+  d->tee = tee;
+  d->t = t ? t : &local;
+  if (mkdirat (lfd, tmp, 0755) < 0)
+    hull_error_sys (err, "%s: mkdir `%s/%s/%s`", what, s->root, LAYERS_DIR, tmp);
+  else if ((dfd = openat (lfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+    hull_error_sys (err, "%s: open `%s/%s/%s`", what, s->root, LAYERS_DIR, tmp);
+  else if (decomp_open (d, what, err) == 0)
+    r = apply_checked (d, dfd, what, diff_id, o, err);
+  decomp_close (d);
+  free (d);
   return r;
 }
 
 int
-hull_layers_unpack (struct hull_store *s, const char *blob, const char *diff_id, struct hull_unpack_stats *stats,
-                    hull_error_t *err)
+hull_layers_tmp (struct hull_store *s, const char *diff_id, int *lfd, char **tmp, hull_error_t *err)
 {
-  cleanup_close int lfd = -1;
-  cleanup_free char *tmp = NULL;
-  const char *hex;
-  hull_error_t e2 = NULL;
+  cleanup_close int fd = -1;
+  cleanup_free char *name = NULL;
 
-  if (hull_digest_check (diff_id, "diff_id", err) < 0 || hull_digest_check (blob, "layer digest", err) < 0)
+  if (open_layers (s, &fd, err) < 0)
     return -1;
-  if (hull_layers_has (s, diff_id))
-    return 0;
-  if (open_layers (s, &lfd, err) < 0)
+  name = xasprintf (TMP_PREFIX "%s-%d", diff_id + strlen (HULL_DIGEST_PREFIX), (int) getpid ());
+  if (hull_rm_rf_at (fd, name, err) < 0)
     return -1;
-  hex = diff_id + strlen (HULL_DIGEST_PREFIX);
-  tmp = xasprintf (TMP_PREFIX "%s-%d", hex, (int) getpid ());
-  if (hull_rm_rf_at (lfd, tmp, err) < 0)
-    return -1;
-  if (unpack_into (s, lfd, tmp, blob, diff_id, stats, err) < 0)
-    {
-      if (hull_rm_rf_at (lfd, tmp, &e2) < 0)
-        hull_error_free (&e2);
-      return -1;
-    }
+  *lfd = hull_steal_fd (fd);
+  *tmp = hull_steal_ptr (name);
+  return 0;
+}
+
+void
+hull_layers_discard (int lfd, const char *tmp)
+{
+  hull_error_t e2 = NULL;
+  if (hull_rm_rf_at (lfd, tmp, &e2) < 0)
+    hull_error_free (&e2);
+}
+
+int
+hull_layers_place (struct hull_store *s, int lfd, const char *tmp, const char *diff_id, hull_error_t *err)
+{
+  const char *hex = diff_id + strlen (HULL_DIGEST_PREFIX);
+
+  /* the tree's files are not synced one by one; the directory is, before and after the
+     rename, so that a name under a digest is there only with what was renamed */
   if (fsync (lfd) < 0)
     return hull_error_sys (err, "store `%s`: fsync `%s`", s->root, LAYERS_DIR);
   if (renameat (lfd, tmp, lfd, hex) < 0)
     {
       int e = errno;
-      if (hull_rm_rf_at (lfd, tmp, &e2) < 0)
-        hull_error_free (&e2);
+      hull_layers_discard (lfd, tmp);
       if (e == EEXIST || e == ENOTEMPTY)
         return 0;
       errno = e;
@@ -180,6 +259,28 @@ hull_layers_unpack (struct hull_store *s, const char *blob, const char *diff_id,
   if (fsync (lfd) < 0)
     return hull_error_sys (err, "store `%s`: fsync `%s`", s->root, LAYERS_DIR);
   return 0;
+}
+
+int
+hull_layers_unpack (struct hull_store *s, const char *blob, const char *diff_id, const struct hull_layer_opts *o,
+                    struct hull_layer_times *t, hull_error_t *err)
+{
+  cleanup_close int lfd = -1, bfd = -1;
+  cleanup_free char *tmp = NULL, *what = NULL;
+
+  if (hull_digest_check (diff_id, "diff_id", err) < 0 || hull_digest_check (blob, "layer digest", err) < 0)
+    return -1;
+  if (hull_layers_has (s, diff_id))
+    return 0;
+  if (hull_store_open_blob (s, blob, &bfd, NULL, err) < 0 || hull_layers_tmp (s, diff_id, &lfd, &tmp, err) < 0)
+    return -1;
+  what = xasprintf ("layer %s", blob);
+  if (hull_layers_fill (s, lfd, tmp, bfd, NULL, what, diff_id, o, t, err) < 0)
+    {
+      hull_layers_discard (lfd, tmp);
+      return -1;
+    }
+  return hull_layers_place (s, lfd, tmp, diff_id, err);
 }
 
 /* --- collection ------------------------------------------------------------------------ */

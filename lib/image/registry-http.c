@@ -142,14 +142,20 @@ on_body (char *buf, size_t size, size_t n, void *data)
 
   if (x->rq->sink != NULL && resp->status >= 200 && resp->status < 300)
     {
-      if (x->rq->hash)
-        hull_sha256_update (x->rq->hash, buf, len);
-      if (x->rq->sink (x->rq->sink_data, buf, len, &resp->sink_err) < 0)
+      int r = x->rq->sink (x->rq->sink_data, buf, len, &resp->sink_err);
+      if (r == HULL_SINK_WAIT && x->rq->sink_may_wait)
+        {
+          resp->paused = true; /* libcurl keeps BUF and gives it again once unpaused */
+          return CURL_WRITEFUNC_PAUSE;
+        }
+      if (r != 0)
         {
           if (resp->sink_err == NULL)
             hull_error (&resp->sink_err, 0, "the blob's sink failed");
           return 0;
         }
+      if (x->rq->hash)
+        hull_sha256_update (x->rq->hash, buf, len);
       resp->streamed += len;
       return len;
     }

@@ -53,6 +53,7 @@ struct hull_req
   size_t max_body;
   hull_registry_sink sink;
   void *sink_data;
+  bool sink_may_wait; /* HULL_SINK_WAIT pauses the transfer (registry-multi.c) */
   struct hull_sha256 *hash;
 };
 
@@ -65,6 +66,7 @@ struct hull_resp
   size_t len;
   bool too_large;               /* the body went beyond max_body */
   unsigned long long streamed;  /* bytes given to the sink */
+  bool paused;                  /* the sink said HULL_SINK_WAIT */
   hull_error_t sink_err;        /* what the sink said when it stopped the transfer */
   CURLcode code;
   char errbuf[CURL_ERROR_SIZE];

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <strings.h>
 
 #include "../core/util.h"
@@ -128,12 +129,47 @@ collect (struct hull_registry *r, CURLM *multi, const char *repo, const char *au
   return 0;
 }
 
+/* The paused jobs' wait descriptors into W (their jobs into WJ); how many. */
+static unsigned
+paused_fds (struct job *jobs, size_t n, struct curl_waitfd *w, struct job **wj)
+{
+  unsigned k = 0;
+
+  for (size_t i = 0; i < n; i++)
+    if (!jobs[i].done && jobs[i].resp.paused)
+      {
+        w[k] = (struct curl_waitfd){ .fd = jobs[i].blob->wait_fd (jobs[i].blob->sink_data), .events = CURL_WAIT_POLLOUT };
+        wj[k++] = &jobs[i];
+      }
+  return k;
+}
+
+/* Wait for the transfers and for the descriptors paused sinks wait on; unpause those ready
+   (libcurl then gives the sink its bytes again, from within curl_easy_pause). */
+static int
+wait_jobs (CURLM *multi, struct job *jobs, size_t n, struct curl_waitfd *w, struct job **wj)
+{
+  unsigned k = paused_fds (jobs, n, w, wj);
+
+  if (curl_multi_poll (multi, w, k, 1000, NULL) != CURLM_OK)
+    return -1;
+  for (unsigned i = 0; i < k; i++)
+    if (w[i].revents & (CURL_WAIT_POLLOUT | POLLERR | POLLHUP))
+      {
+        wj[i]->resp.paused = false;
+        curl_easy_pause (wj[i]->easy, CURLPAUSE_CONT);
+      }
+  return 0;
+}
+
 static int
 run_jobs (struct hull_registry *r, CURLM *multi, const char *repo, struct job *jobs, size_t n, const char *authz,
           hull_error_t *err)
 {
   size_t failed = 0, pending = n, before;
   int running = 0, idle = 0;
+  cleanup_free struct curl_waitfd *w = xmalloc0 ((n + 1) * sizeof *w);
+  cleanup_free struct job **wj = xmalloc0 ((n + 1) * sizeof *wj);
 
   for (size_t i = 0; i < n; i++)
     if (job_start (r, multi, &jobs[i], authz, &jobs[i].blob->err) < 0)
@@ -146,8 +182,7 @@ run_jobs (struct hull_registry *r, CURLM *multi, const char *repo, struct job *j
   /* until every job is done: a redirected one starts again after its first transfer ended */
   while (pending > 0)
     {
-      if (curl_multi_perform (multi, &running) != CURLM_OK
-          || (running > 0 && curl_multi_poll (multi, NULL, 0, 1000, NULL) != CURLM_OK))
+      if (curl_multi_perform (multi, &running) != CURLM_OK || (running > 0 && wait_jobs (multi, jobs, n, w, wj) < 0))
         break;
       before = pending;
       collect (r, multi, repo, authz, &failed, &pending, err);
@@ -222,7 +257,8 @@ hull_registry_get_blobs (struct hull_registry *r, const char *repo, struct hull_
       jobs[i].blob = &blobs[i];
       jobs[i].url = hull_registry_url (r->base, repo, "blobs", blobs[i].digest);
       jobs[i].rq = (struct hull_req) { .method = "GET", .fd = -1, .sink = blobs[i].sink,
-                                       .sink_data = blobs[i].sink_data, .hash = hull_sha256_new () };
+                                       .sink_data = blobs[i].sink_data, .sink_may_wait = blobs[i].wait_fd != NULL,
+                                       .hash = blobs[i].sink_verifies ? NULL : hull_sha256_new () };
     }
   ret = run_jobs (r, multi, repo, jobs, n, authz, err);
   for (size_t i = 0; i < n; i++)

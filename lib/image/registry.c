@@ -196,15 +196,19 @@ hull_registry_check_blob (const char *digest, long long expected_size, struct hu
             hull_error_t *err)
 {
   char got[HULL_DIGEST_LEN + 1];
+  const char *got_sep = h ? ": got " : "";
 
-  hull_sha256_final (h, got);
+  if (h)
+    hull_sha256_final (h, got);
+  else
+    got[0] = '\0'; /* the sink checks the digest */
   if (resp->code != CURLE_OK)
-    return hull_error (err, 0, "truncated body after %llu bytes (%s): got %s, wanted %s", resp->streamed,
-                       resp->errbuf[0] ? resp->errbuf : curl_easy_strerror (resp->code), got, digest);
+    return hull_error (err, 0, "truncated body after %llu bytes (%s)%s%s, wanted %s", resp->streamed,
+                       resp->errbuf[0] ? resp->errbuf : curl_easy_strerror (resp->code), got_sep, got, digest);
   if (expected_size >= 0 && resp->streamed != (unsigned long long) expected_size)
-    return hull_error (err, 0, "size mismatch: %llu bytes, %lld expected: got %s, wanted %s", resp->streamed,
-                       expected_size, got, digest);
-  if (strcmp (got, digest) != 0)
+    return hull_error (err, 0, "size mismatch: %llu bytes, %lld expected%s%s, wanted %s", resp->streamed,
+                       expected_size, got_sep, got, digest);
+  if (h && strcmp (got, digest) != 0)
     return hull_error (err, 0, "digest mismatch: got %s, wanted %s", got, digest);
   return 0;
 }

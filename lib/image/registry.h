@@ -57,8 +57,12 @@ int hull_registry_get_manifest (struct hull_registry *r, const char *repo, const
 
 /* Receives a blob's bytes as they arrive. Returning < 0 (with *err set) stops the transfer.
    A sink must not commit anything before hull_registry_get_blob has returned 0: on any error
-   (digest or size mismatch, truncated body, network failure) it must discard all it got. */
+   (digest or size mismatch, truncated body, network failure) it must discard all it got.
+   A sink of hull_registry_get_blobs with a wait_fd may return HULL_SINK_WAIT, having taken
+   none of BUF: that transfer is paused (the others go on) until the descriptor wait_fd names
+   is writable, and then BUF is given again. */
 typedef int (*hull_registry_sink) (void *data, const void *buf, size_t len, hull_error_t *err);
+#define HULL_SINK_WAIT 1
 
 /* Blob DIGEST of REPO into SINK, hashed while it streams, then checked against DIGEST and,
    when EXPECTED_SIZE >= 0, against that size. Redirects are followed (http(s) only, no
@@ -73,6 +77,9 @@ struct hull_blob_fetch
   long long expected_size; /* -1: not checked */
   hull_registry_sink sink;
   void *sink_data;
+  bool sink_verifies; /* the sink hashes what it gets and checks DIGEST itself (as a store's
+                         blob writer does): the client then checks only size and completeness */
+  int (*wait_fd) (void *sink_data); /* after HULL_SINK_WAIT: the fd to wait for; NULL: no waits */
   hull_error_t err; /* set when this blob failed; the caller frees it */
 };
 

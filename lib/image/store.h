@@ -44,13 +44,17 @@ struct hull_blob_writer;
 int hull_blob_writer_new (struct hull_store *s, const char *expect, int64_t expect_size, const char *what,
                           struct hull_blob_writer **out, hull_error_t *err);
 int hull_blob_writer_write (struct hull_blob_writer *w, const void *data, size_t len, hull_error_t *err);
+/* Check digest and size (nothing more may be written then); 0 when both are right. */
+int hull_blob_writer_verify (struct hull_blob_writer *w, hull_error_t *err);
 /* Check digest and size, sync, link into place (a blob already there is kept). The digest
    goes to OUT (may be NULL); *CREATED (may be NULL) tells whether the blob is new. */
 int hull_blob_writer_commit (struct hull_blob_writer *w, char out[HULL_DIGEST_LEN + 1], int64_t *size,
                              bool *created, hull_error_t *err);
-/* Discard a writer: whatever was written is removed. */
 /* The temp file, to read back what was written before committing (offset left moved). */
 int hull_blob_writer_fd (struct hull_blob_writer *w);
+/* Add the CPU time its writes spent hashing and writing to *HASH_NS and *WRITE_NS. */
+void hull_blob_writer_times (const struct hull_blob_writer *w, uint64_t *hash_ns, uint64_t *write_ns);
+/* Discard a writer: whatever was written is removed. */
 void hull_blob_writer_free (struct hull_blob_writer *w);
 void hull_blob_writer_freep (struct hull_blob_writer **w);
 #define cleanup_blob_writer __attribute__ ((cleanup (hull_blob_writer_freep)))

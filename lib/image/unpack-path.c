@@ -27,13 +27,17 @@ hull_unpack_clean_name (const char *raw, char **out, hull_error_t *err)
 
   *out = NULL;
   if (len >= PATH_MAX)
-    return hull_error (err, 0, "layer entry `%.64s...`: name of %zu bytes", raw, len);
+    return hull_error (err, 0, "layer entry `%.64s...`: a name of %zu bytes, longer than PATH_MAX (%d)", raw, len,
+                       PATH_MAX);
   buf = xmalloc0 (len + 1);
   while (*p)
     {
       const char *end = strchrnul (p, '/');
       size_t clen = end - p;
 
+      if (clen > NAME_MAX)
+        return hull_error (err, 0, "layer entry `%.64s...`: a component of %zu bytes, longer than NAME_MAX (%d)", raw,
+                           clen, NAME_MAX);
       if (clen == 0 || (clen == 1 && p[0] == '.'))
         ; /* "//", "./": nothing */
       else if (clen == 2 && p[0] == '.' && p[1] == '.')

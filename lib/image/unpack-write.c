@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <linux/limits.h> /* XATTR_NAME_MAX, XATTR_SIZE_MAX */
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
@@ -133,6 +134,9 @@ set_xattrs (struct hull_unpack *u, int fd, struct archive_entry *e, const char *
   archive_entry_xattr_reset (e);
   while (archive_entry_xattr_next (e, &key, &value, &size) == ARCHIVE_OK)
     {
+      if (strlen (key) > XATTR_NAME_MAX || size > XATTR_SIZE_MAX)
+        return hull_error (err, 0, "layer entry `%s`: xattr `%.64s%s` of %zu bytes: past the kernel's limits (a name of %d, a value of %d bytes)",
+                           name, key, strlen (key) > 64 ? "..." : "", size, XATTR_NAME_MAX, XATTR_SIZE_MAX);
       if (!xattr_allowed (u, key))
         {
           hull_unpack_warn (u, "layer entry `%s`: xattr `%s` dropped", name, key);

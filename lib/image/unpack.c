@@ -101,6 +101,34 @@ one_entry (struct hull_unpack *u, struct archive_entry *e, hull_error_t *err)
   return hull_unpack_entry (u, e, name, err);
 }
 
+static int
+bytes_fail (struct hull_unpack *u, const char *where, hull_error_t *err)
+{
+  return hull_error (err, 0, "layer: %s: its uncompressed size passes the limit of %llu bytes (a decompression bomb?)",
+                     where, (unsigned long long) u->o.max_bytes);
+}
+
+/* Before entry E is written: the entry count, and the uncompressed bytes so far (filter 0 is
+   the one nearest the tar reader: its output is the uncompressed stream) plus what E declares,
+   against the limits; so a bomb is stopped before its big entry is written at all. */
+static int
+check_limits (struct hull_unpack *u, struct archive_entry *e, hull_error_t *err)
+{
+  uint64_t used = (uint64_t) archive_filter_bytes (u->a, 0);
+  uint64_t size = archive_entry_size_is_set (e) && archive_entry_size (e) > 0 ? (uint64_t) archive_entry_size (e) : 0;
+  const char *name = archive_entry_pathname (e);
+
+  if (u->st->entries > u->o.max_entries)
+    return hull_error (err, 0, "layer: more than %llu entries, the limit (a decompression bomb?)",
+                       (unsigned long long) u->o.max_entries);
+  if (used > u->o.max_bytes || size > u->o.max_bytes - used)
+    {
+      cleanup_free char *where = xasprintf ("entry `%.200s`", name ? name : "?");
+      return bytes_fail (u, where, err);
+    }
+  return 0;
+}
+
 /* The entries, then the stream to its very end (the caller may be hashing it: the bytes after
    the tar's end marker count too). */
 static int
@@ -118,9 +146,12 @@ read_entries (struct hull_unpack *u, struct reader *r, hull_error_t *err)
       if (ret < ARCHIVE_WARN)
         return archive_fail (u->a, r, "read an entry", err);
       u->st->entries++;
-      if (one_entry (u, e, err) < 0)
+      if (check_limits (u, e, err) < 0 || one_entry (u, e, err) < 0)
         return -1;
     }
+  uint64_t total = (uint64_t) archive_filter_bytes (u->a, 0);
+  if (total > u->o.max_bytes)
+    return bytes_fail (u, "at the tar's end", err);
   for (;;)
     {
       ssize_t n = r->read (r->arg, r->buf, sizeof r->buf);
@@ -131,6 +162,9 @@ read_entries (struct hull_unpack *u, struct reader *r, hull_error_t *err)
       if (n == 0)
         break;
       u->st->bytes_in += n;
+      total += n;
+      if (total > u->o.max_bytes)
+        return bytes_fail (u, "after the tar's end", err);
     }
   return 0;
 }
@@ -155,6 +189,10 @@ hull_layer_apply (int root_fd, hull_layer_read_fn read, void *arg, const struct 
 
   if (o != NULL)
     u.o = *o;
+  if (u.o.max_bytes == 0)
+    u.o.max_bytes = HULL_LAYER_MAX_BYTES;
+  if (u.o.max_entries == 0)
+    u.o.max_entries = HULL_LAYER_MAX_ENTRIES;
   *u.st = (struct hull_unpack_stats){ 0 };
   u.chown = geteuid () == 0 && !u.o.keep_owner;
   u.mknod = geteuid () == 0;

@@ -10,8 +10,12 @@
    "layer entry `../../etc/passwd`: climbs out of the root"):
    - a leading `/` is stripped (the name is relative to the root, as tar does); `.` and empty
      components are dropped; a `..` that would climb above the root is refused;
-   - names longer than PATH_MAX are refused (a component longer than NAME_MAX fails in the
-     kernel, named); a NUL cannot be in a name libarchive hands over: its C string ends there;
+   - names longer than PATH_MAX and components longer than NAME_MAX are refused; a NUL cannot
+     be in a name libarchive hands over: its C string ends there;
+   - a decompression bomb is stopped: a layer whose uncompressed stream passes max_bytes (an
+     entry's declared size is checked before a byte of it is written) or whose entries pass
+     max_entries is refused; so is an xattr whose name or value passes the kernel's limits
+     (XATTR_NAME_MAX, XATTR_SIZE_MAX);
    - parents are resolved with openat2 RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS, so a symlink of
      this or a lower layer used as a parent (`a -> /etc`, then `a/passwd`) resolves inside the
      root (ROOT/etc/passwd), never on the host; the last component is never followed: what is
@@ -61,9 +65,15 @@ enum hull_whiteout_mode
   HULL_WHITEOUT_OVERLAY,
 };
 
+/* The default limits of one layer: generous for any real image, a bound for a bomb. */
+#define HULL_LAYER_MAX_BYTES (64ull << 30) /* uncompressed tar stream: 64 GiB */
+#define HULL_LAYER_MAX_ENTRIES 10000000ull /* tar entries */
+
 struct hull_unpack_opts
 {
   enum hull_whiteout_mode whiteouts;
+  uint64_t max_bytes;        /* of the uncompressed stream; 0: HULL_LAYER_MAX_BYTES */
+  uint64_t max_entries;      /* 0: HULL_LAYER_MAX_ENTRIES */
   bool keep_owner;           /* never chown, even as root (the files stay the caller's) */
   hull_layer_warn_fn warn;   /* NULL: warnings are only counted */
   void *warn_arg;

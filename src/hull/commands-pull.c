@@ -2,6 +2,7 @@
    (lib/image/pull.c, image-push.c); here are the flags and the progress display, drawn in
    place on a terminal only. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ struct line
   char digest[HULL_DIGEST_LEN + 1];
   int64_t done, total;
   bool cached;
+  double start, end; /* its first bytes, its last (0: not yet): its own rate */
 };
 
 struct progress
@@ -28,7 +30,7 @@ struct progress
   struct line *v;
   size_t n;
   int drawn;          /* lines drawn last time, to move back over */
-  double start, last; /* seconds */
+  double last; /* seconds: the last draw */
 };
 
 static double
@@ -48,13 +50,14 @@ mb (int64_t n, char *buf, size_t len)
 static void
 draw (struct progress *p)
 {
-  double dt = now_s () - p->start;
+  double t = now_s ();
   if (p->drawn > 0)
     printf ("\033[%dA", p->drawn);
   for (size_t i = 0; i < p->n; i++)
     {
       const struct line *l = &p->v[i];
       char done[32], total[32], rate[32];
+      double dt = (l->end > 0 ? l->end : t) - l->start;
       mb (l->done, done, sizeof done);
       mb (l->total, total, sizeof total);
       mb (dt > 0 ? (int64_t) ((double) l->done / dt) : 0, rate, sizeof rate);
@@ -80,10 +83,13 @@ on_progress (void *arg, size_t index, size_t n, const char *digest, int64_t done
     {
       p->v = xmalloc0 (n * sizeof *p->v);
       p->n = n;
-      p->start = t;
     }
   if (index >= p->n)
     return;
+  if (p->v[index].start == 0)
+    p->v[index].start = t;
+  if (done == total && p->v[index].end == 0)
+    p->v[index].end = t;
   snprintf (p->v[index].digest, sizeof p->v[index].digest, "%s", digest);
   p->v[index].done = done;
   p->v[index].total = total;
@@ -95,6 +101,38 @@ on_progress (void *arg, size_t index, size_t n, const char *digest, int64_t done
     }
 }
 
+/* --- timings -------------------------------------------------------------------------- */
+
+static double
+sec (uint64_t ns)
+{
+  return (double) ns / 1e9;
+}
+
+/* hull pull --timings: where the time went, on stderr. */
+static void
+print_timings (const struct hull_pull_timings *t)
+{
+  const struct hull_layer_times *l = &t->layers;
+
+  fprintf (stderr,
+           "timings: %.3f s in all: manifest %.3f s, config %.3f s, layers %.3f s, unpacking stored blobs %.3f s, "
+           "naming %.3f s\n",
+           sec (t->total_ns), sec (t->manifest_ns), sec (t->config_ns), sec (t->layers_ns), sec (t->unpack_ns),
+           sec (t->commit_ns));
+  fprintf (stderr,
+           "download thread: feeding the unpackers %.3f s (%llu pauses: an unpacker behind), the rest (libcurl: "
+           "network, waiting) %.3f s\n",
+           sec (t->feed_ns), (unsigned long long) t->waits, sec (t->layers_ns > t->feed_ns ? t->layers_ns - t->feed_ns : 0));
+  fprintf (stderr, "blobs (%.1f MB; CPU): sha256 %.3f s, write to the store %.3f s\n", (double) t->bytes / 1e6,
+           sec (t->blob_hash_ns), sec (t->blob_write_ns));
+  fprintf (stderr,
+           "layers (%zu unpacked as they downloaded, %zu from stored blobs; %.1f MB uncompressed; CPU): gunzip %.3f s, "
+           "sha256 %.3f s, tree (tar, files) %.3f s; waiting for bytes %.3f s\n",
+           t->streamed, t->from_store, (double) l->bytes / 1e6, sec (l->gunzip_ns), sec (l->hash_ns),
+           sec (l->tree_ns), sec (l->wait_ns));
+}
+
 /* --- flags ----------------------------------------------------------------------------- */
 
 enum
@@ -102,6 +140,7 @@ enum
   OPT_TLS = 256,
   OPT_AUTHFILE,
   OPT_PLATFORM,
+  OPT_TIMINGS,
 };
 
 struct xfer_flags
@@ -109,7 +148,26 @@ struct xfer_flags
   struct hull_transfer_opts o;
   char *platform; /* owned */
   bool quiet;
+  bool timings;
 };
+
+/* A limit from the environment variable NAME (a positive count), into *OUT when set. */
+static int
+env_limit (struct hull_cli *g, const char *name, uint64_t *out)
+{
+  const char *v = getenv (name);
+  char *end;
+  unsigned long long n;
+
+  if (v == NULL || *v == '\0')
+    return 0;
+  errno = 0;
+  n = strtoull (v, &end, 10);
+  if (errno != 0 || *end != '\0' || n == 0 || *v == '-')
+    return hull_cli_fail (g, "%s `%s`: not a positive number", name, v);
+  *out = n;
+  return 0;
+}
 
 static int
 parse_platform (struct hull_cli *g, struct xfer_flags *f, const char *arg)
@@ -140,6 +198,7 @@ parse_flags (struct hull_cli *g, const char *cmd, int argc, char **argv, struct 
                                         { "authfile", required_argument, NULL, OPT_AUTHFILE },
                                         { "platform", required_argument, NULL, OPT_PLATFORM },
                                         { "quiet", no_argument, NULL, 'q' },
+                                        { "timings", no_argument, NULL, OPT_TIMINGS },
                                         { "help", no_argument, NULL, 'h' },
                                         { NULL, 0, NULL, 0 } };
   int c;
@@ -164,11 +223,19 @@ parse_flags (struct hull_cli *g, const char *cmd, int argc, char **argv, struct 
       case 'q':
         f->quiet = true;
         break;
+      case OPT_TIMINGS:
+        if (strcmp (cmd, "pull") != 0)
+          return hull_cli_usage (cmd, 2);
+        f->timings = true;
+        break;
       case 'h':
         return hull_cli_usage (cmd, 0) - 1;
       default:
         return hull_cli_usage (cmd, 2);
       }
+  if (env_limit (g, "HULL_LAYER_MAX_BYTES", &f->o.limits.max_bytes) != 0
+      || env_limit (g, "HULL_LAYER_MAX_ENTRIES", &f->o.limits.max_entries) != 0)
+    return 1;
   return 0;
 }
 
@@ -180,6 +247,7 @@ cmd_pull (struct hull_cli *g, int argc, char **argv)
   struct xfer_flags f = { 0 };
   struct progress p = { .verb = "Copying" };
   struct hull_remote_ref ref = { 0 };
+  struct hull_pull_timings tm = { 0 };
   cleanup_store struct hull_store *s = NULL;
   hull_error_t err = NULL;
   char id[HULL_DIGEST_LEN + 1];
@@ -194,11 +262,15 @@ cmd_pull (struct hull_cli *g, int argc, char **argv)
     return hull_cli_usage ("pull", 2);
   if (!f.quiet && isatty (STDOUT_FILENO))
     f.o.progress = on_progress, f.o.progress_arg = &p;
+  if (f.timings)
+    f.o.timings = &tm;
   if (hull_remote_ref_parse (argv[optind], &ref, &err) < 0 || hull_store_open (g->store, true, &s, &err) < 0
       || hull_image_pull (s, &ref, &f.o, id, &err) < 0)
     rc = hull_cli_fail_err (g, &err);
   else
     printf ("%s\n", id + 7);
+  if (f.timings && tm.total_ns)
+    print_timings (&tm);
   hull_remote_ref_clear (&ref);
   free (f.platform);
   free (p.v);

@@ -19,7 +19,7 @@ const struct hull_command hull_commands[] = {
   { "logs", cmd_logs, "[-f] [-t] [--tail N] [--since WHEN] [--until WHEN] CONTAINER",
     "print a container's output (stdout and stderr), following it with -f" },
   { "ps", cmd_ps, "[-a] [-q] [--no-trunc] [--format json]", "list running containers (all with -a)" },
-  { "pull", cmd_pull, "[--tls-verify=false] [--authfile FILE] [--platform OS/ARCH[/VARIANT]] [--quiet] HOST[:PORT]/REPO[:TAG|@DIGEST]",
+  { "pull", cmd_pull, "[--tls-verify=false] [--authfile FILE] [--platform OS/ARCH[/VARIANT]] [--quiet] [--timings] HOST[:PORT]/REPO[:TAG|@DIGEST]",
     "pull an image from a registry; prints its ID" },
   { "push", cmd_push, "[--tls-verify=false] [--authfile FILE] [--quiet] IMAGE [HOST[:PORT]/REPO[:TAG|@DIGEST]]",
     "push an image to a registry (default: to its own name); prints the manifest's digest" },

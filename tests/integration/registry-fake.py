@@ -15,9 +15,11 @@ by repository:
     stall/*  any blob: headers, 3 bytes, then silence
     redir/*  any blob: 307 to http://127.0.0.2:PORT/data/..., which serves the good blob
              and refuses (400) any request that carries an Authorization header
+    denied/* everything: 403 DENIED "requested access to the resource is denied"
 Tag `layered` (every repository) is an image with a real config and one tar layer, whose
 config blob is always served right: the repository's misbehaviour then hits the layer. Tag
-`baddiff` is the same layer with a config whose diff_id is another.
+`baddiff` is the same layer with a config whose diff_id is another; tag `bigconfig` the same
+image with a config descriptor that claims 9 MiB.
 LOG gets one line per request: "HOST METHOD PATH auth=yes|no".
 """
 import base64
@@ -77,6 +79,12 @@ def image(config):
 
 
 BADDIFF = image(BADCONFIG)
+BIGCONFIG = json.dumps({
+    "schemaVersion": 2, "mediaType": OCI,
+    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": digest(CONFIG),
+               "size": 9 * 1024 * 1024},
+    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": digest(LAYER), "size": len(LAYER)}],
+}).encode()
 LAYERED = json.dumps({
     "schemaVersion": 2, "mediaType": OCI,
     "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": digest(CONFIG), "size": len(CONFIG)},
@@ -146,6 +154,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.error(404, "NAME_UNKNOWN", "no such repository")
         repo, kind, ref = "/".join(parts[2:-2]), parts[-2], parts[-1]
         top = repo.split("/")[0]
+        if top == "denied":
+            return self.error(403, "DENIED", "requested access to the resource is denied")
         if kind == "manifests":
             return self.manifest(top, ref)
         if kind == "blobs":
@@ -157,6 +167,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, b"{" + b" " * (5 * 1024 * 1024) + b"}", OCI, length=False)
         if top == "weird":
             return self.send(200, b"{}", "application/x-weird")
+        if ref in ("bigconfig", digest(BIGCONFIG)):
+            return self.send(200, BIGCONFIG, OCI)
         if ref in ("baddiff", digest(BADDIFF)):
             return self.send(200, BADDIFF, OCI)
         if ref in ("layered", digest(LAYERED)):

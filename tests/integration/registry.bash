@@ -11,13 +11,14 @@ free_port() {
 
 # start_registry DIR [HTPASSWD [CERT KEY]]: docker-registry on 127.0.0.1:$REG_PORT storing in
 # DIR (with TLS when CERT is given); sets REG_PID (the `timeout` wrapping it: the registry
-# lives at most 10 minutes).
+# lives at most 10 minutes). Its log, DIR/registry.log, has errors only, or with
+# REG_LOG_LEVEL=info a line per request ("response completed", method, URI, status).
 start_registry() {
   local dir=$1 htpasswd=${2:-} cert=${3:-} key=${4:-} i ping=(--plain-http)
   mkdir -p "$dir/store"
   REG_PORT=$(free_port)
   {
-    printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\n' "$dir/store"
+    printf 'version: 0.1\nlog:\n  level: %s\nstorage:\n  filesystem:\n    rootdirectory: %s\n' "${REG_LOG_LEVEL:-error}" "$dir/store"
     printf 'http:\n  addr: 127.0.0.1:%s\n' "$REG_PORT"
     if [ -n "$cert" ]; then
       printf '  tls:\n    certificate: %s\n    key: %s\n' "$cert" "$key"

@@ -130,6 +130,7 @@ mem_read (void *arg, void *buf, size_t len)
 }
 
 static char last_err[8192];
+static uint64_t lim_bytes, lim_entries; /* the limits apply_mode gives (0: the defaults) */
 static struct hull_unpack_stats last_st;
 static int nwarn;
 
@@ -146,7 +147,8 @@ apply_mode (struct tar *t, enum hull_whiteout_mode mode)
 {
   cleanup_error hull_error_t err = NULL;
   cleanup_close int fd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  struct hull_unpack_opts o = { .whiteouts = mode, .warn = count_warn };
+  struct hull_unpack_opts o = { .whiteouts = mode, .warn = count_warn, .max_bytes = lim_bytes,
+                                .max_entries = lim_entries };
   struct mem m;
   int r;
 
@@ -562,6 +564,57 @@ test_garbage (void)
   tar_free (t);
 }
 
+/* A bomb's limits (bytes declared by an entry, bytes after the tar's end, entries), and the
+   kernel's limits of names and xattrs, each refused by name. */
+static void
+test_limits (void)
+{
+  struct tar *t;
+  static char big[70001], name[310];
+
+  fresh_root ();
+  lim_bytes = 4096;
+  t = tar_new ("gzip");
+  tar_add (t, (struct ent){ .name = "a", .data = "small" });
+  memset (big, 'x', 5000);
+  big[5000] = '\0';
+  tar_add (t, (struct ent){ .name = "b", .data = big });
+  T_EVIL (t, "entry `b`: its uncompressed size passes the limit of 4096 bytes", "limits: an entry past max_bytes refused");
+  T_OK (content_is ("b", "<missing>"), "  and not written");
+  fresh_root ();
+  lim_bytes = 1500;
+  t = tar_new ("none"); /* 512 + 512 bytes of entry, then the end marker's 1024: counted too */
+  tar_add (t, (struct ent){ .name = "a", .data = "small" });
+  T_EVIL (t, "at the tar's end: its uncompressed size passes the limit of 1500", "limits: the end marker past max_bytes refused");
+  lim_bytes = 0;
+
+  fresh_root ();
+  lim_entries = 3;
+  t = tar_new ("none");
+  for (int i = 0; i < 5; i++)
+    tar_add (t, (struct ent){ .name = (const char *[]){ "1", "2", "3", "4", "5" }[i], .data = "x" });
+  T_EVIL (t, "more than 3 entries, the limit", "limits: entries past max_entries refused");
+  fresh_root ();
+  lim_entries = 3;
+  t = tar_new ("none");
+  for (int i = 0; i < 3; i++)
+    tar_add (t, (struct ent){ .name = (const char *[]){ "1", "2", "3" }[i], .data = "x" });
+  T_EVIL (t, NULL, "limits: exactly max_entries applies");
+  lim_entries = 0;
+
+  fresh_root ();
+  t = tar_new ("none");
+  memset (big, 'v', 70000);
+  tar_add (t, (struct ent){ .name = "f", .data = "x", .xkey = "user.big", .xval = big, .xlen = 70000 });
+  T_EVIL (t, "layer entry `f`: xattr `user.big` of 70000 bytes: past the kernel's limits",
+          "limits: an xattr value past XATTR_SIZE_MAX refused");
+  fresh_root ();
+  t = tar_new ("none");
+  snprintf (name, sizeof name, "d/%0300d", 0);
+  tar_add (t, (struct ent){ .name = name, .data = "x" });
+  T_EVIL (t, "a component of 300 bytes, longer than NAME_MAX (255)", "limits: a component past NAME_MAX refused");
+}
+
 /* Not root: owners stay the caller's, setuid bits go, devices are skipped with a warning. */
 static void
 test_rootless (void)
@@ -630,6 +683,7 @@ main (void)
   test_overlay_whiteouts ();
   test_evil ();
   test_garbage ();
+  test_limits ();
   test_rootless ();
 
   dfd = open ("/tmp", O_PATH | O_DIRECTORY);
