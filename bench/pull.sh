@@ -35,13 +35,8 @@ cleanup() {
 trap cleanup EXIT
 
 # --- the registry ------------------------------------------------------------------------
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-REG=127.0.0.1:$port
-printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n' \
-  "$work/reg" "$REG" >"$work/reg.yml"
-timeout 3600 docker-registry serve "$work/reg.yml" >"$work/reg.log" 2>&1 </dev/null &
-reg_pid=$!
-for i in $(seq 100); do curl -fs "http://$REG/v2/" >/dev/null && break; sleep 0.1; done
+. "$repo/bench/registry.sh"
+bench_registry "$work"
 
 # --- the image: an OCI layout made by hand, pushed once ------------------------------------
 mk_layer() { # N: a directory of MB/2 random and MB/2 compressible megabytes
