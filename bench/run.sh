@@ -6,7 +6,8 @@
 # both first, so both run the same image from their own stores.
 #     bash bench/run.sh [-n PER_ROUND] [-r ROUNDS]      # defaults: -n 10 -r 5
 # podman runs with --network none: hull's default network is a private namespace with
-# loopback only, which is what --network none gives podman (its default bridge costs more).
+# loopback only, which is what --network none gives podman. podman-bridge is podman with its
+# own default (a netavark bridge), for reference; ratios are to podman with --network none.
 # Needs root, docker-registry, podman, runc, curl.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,7 +64,10 @@ P run --rm --network none "$REF" true || { echo "bench: podman run failed" >&2; 
 now() { date +%s%N; }
 run_hull() { for _ in $(seq "$N"); do H run --rm "$REF" true 2>/dev/null; done; }
 run_podman() { for _ in $(seq "$N"); do P run --rm --network none "$REF" true; done; }
+run_podman-bridge() { for _ in $(seq "$N"); do P run --rm "$REF" true 2>/dev/null; done; }
 tools=(podman hull)
+# the bridge only where podman's default network works here
+if P run --rm "$REF" true >/dev/null 2>&1; then tools+=(podman-bridge); fi
 declare -A times
 for r in $(seq "$ROUNDS"); do
   for t in "${tools[@]}"; do
@@ -79,6 +83,6 @@ p=$(echo "${times[podman]}" | median)
 printf 'hull run --rm vs podman run --rm --network none (runtime %s), %d per round, %d rounds\n' "$RUNC" "$N" "$ROUNDS"
 for t in "${tools[@]}"; do
   m=$(echo "${times[$t]}" | median)
-  printf '%-8s %8.2f ms/container  (%.2fx podman)  rounds(us): %s\n' "$t" "$(echo "$m / 1000" | bc -l)" \
+  printf '%-14s %8.2f ms/container  (%.2fx podman)  rounds(us): %s\n' "$t" "$(echo "$m / 1000" | bc -l)" \
     "$(echo "$m / $p" | bc -l)" "${times[$t]}"
 done
