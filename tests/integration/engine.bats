@@ -322,3 +322,40 @@ in_cgroup_view() {
     [ "$output" = 2048 ]
   fi
 }
+
+# CVE-2019-5736 through the engine: the monitor (and the container's init, its fork, until it
+# execs the container's program) runs from a read-only view of hull's binary, so holding
+# /proc/PID/exe gives nothing to write to. A copy of hull, so a failure cannot ruin the build.
+@test "engine: CVE-2019-5736: hull's binary cannot be rewritten through the monitor's /proc/PID/exe" {
+  local copy=$T/hull-copy before monitor written
+  cp "$(readlink -f "$HULL")" "$copy"
+  before=$(sha256sum "$copy" | cut -d' ' -f1)
+  run -0 "$copy" --root "$STORE" --runroot "$RUNROOT" run -d --name cve busybox sleep 100
+  pid=$(hull inspect cve | jq -r '.[0].State.Pid')
+  monitor=$(ps -o ppid= -p "$pid" | tr -d ' ')
+  # held while the monitor runs; written once it has gone (no text-busy binary any more)
+  exec 5<"/proc/$monitor/exe"
+  run -0 hull rm -f cve
+  # (gone, or a zombie: this machine's pid 1 may not reap the orphans it inherits)
+  [[ $(ps -o stat= -p "$monitor" || echo Z) == Z* ]] || fail "the monitor $monitor still runs after rm -f"
+  if (echo overwritten >>/proc/self/fd/5) 2>"$T/write.err"; then written=yes; else written=no; fi
+  exec 5<&-
+  [ "$written" = no ] || fail "the write through the monitor's /proc/PID/exe succeeded"
+  grep -qi "read-only" "$T/write.err" || fail "refused, but not as read-only: $(cat "$T/write.err")"
+  [ "$(sha256sum "$copy" | cut -d' ' -f1)" = "$before" ] || fail "hull's binary changed"
+}
+
+# CVE-2024-21626 through the engine: no descriptor of hull or its monitor reaches the
+# container, and a working directory through /proc/self/fd cannot leave the rootfs.
+@test "engine: CVE-2024-21626: no descriptor leaks into the container; -w /proc/self/fd/N stays inside" {
+  run -0 hq run --rm busybox sh -c 'for f in /proc/self/fd/*; do echo "$f -> $(readlink "$f")"; done'
+  echo "$output" | awk -F' -> ' '{ n = $1; sub(".*/", "", n) } n > 2 && $2 != "" { print; bad = 1 } END { exit bad }' ||
+    fail "descriptors beyond stdio: $output"
+  for n in 3 4 5 6 7 8 9; do
+    run hq run --rm -w /proc/self/fd/$n busybox readlink /proc/self/cwd
+    if [ "$status" -eq 0 ]; then
+      case $output in /proc/* | /) ;; *) fail "-w /proc/self/fd/$n: cwd outside the container: $output" ;; esac
+    fi
+  done
+  [ "$(records_count)" -eq 0 ]
+}
