@@ -79,6 +79,20 @@ check_name (const char *name, hull_error_t *err)
   return 0;
 }
 
+/* Each bind volume's host path is there: a missing one is the user's mistake, told naming
+   its flag before anything is made, not later by the runtime's mount. */
+static int
+check_sources (const struct hull_run_spec *s, hull_error_t *err)
+{
+  struct stat st;
+
+  for (size_t i = 0; i < s->n_volumes; i++)
+    if (s->volumes[i].kind == HULL_VOLUME_BIND && stat (s->volumes[i].source, &st) < 0)
+      return hull_error_sys (err, "%s: host path `%s`", s->volumes[i].flag ? s->volumes[i].flag : "-v",
+                             s->volumes[i].source);
+  return 0;
+}
+
 /* The image REF in the locked store, and its config. */
 static int
 find_image (struct creation *c, const char *ref, hull_error_t *err)
@@ -264,7 +278,7 @@ create (struct creation *c, const char *image, hull_error_t *err)
 {
   cleanup_db struct hull_db *db = NULL;
 
-  if (c->s->name && check_name (c->s->name, err) < 0)
+  if ((c->s->name && check_name (c->s->name, err) < 0) || check_sources (c->s, err) < 0)
     return -1;
   if (new_id (c->id, err) < 0 || hull_engine_db (c->e, &db, err) < 0 || find_image (c, image, err) < 0)
     return -1;

@@ -339,13 +339,14 @@ static int
 check_volume (struct run_ctx *c, size_t i, hull_error_t *err)
 {
   const struct hull_volume *v = &c->s->volumes[i];
+  const char *flag = v->flag ? v->flag : "volumes";
 
   for (size_t j = 0; j < i; j++)
     if (strcmp (c->s->volumes[j].destination, v->destination) == 0)
-      return hull_error (err, 0, "volumes: `%s` is mounted twice", v->destination);
+      return hull_error (err, 0, "%s: `%s` is mounted twice", flag, v->destination);
   /* the masked and read-only /proc paths are /proc's: replacing it would undo them */
   if (strcmp (v->destination, "/proc") == 0 || strncmp (v->destination, "/proc/", 6) == 0)
-    return hull_error (err, 0, "volumes: `%s`: the container's /proc cannot be replaced", v->destination);
+    return hull_error (err, 0, "%s: `%s`: the container's /proc cannot be replaced", flag, v->destination);
   if ((v->relabel_shared || v->relabel_private) && !c->host->selinux)
     run_warn (c, "%s:%s:%s ignored: SELinux is off on this host", v->source ? v->source : "tmpfs", v->destination,
               v->relabel_shared ? "z" : "Z");

@@ -23,6 +23,7 @@ enum hull_volume_kind
 struct hull_volume
 {
   enum hull_volume_kind kind;
+  const char *flag;    /* the flag it came from, for messages: "-v", "--mount", "--tmpfs" */
   char *source;        /* host path (absolute, as given); NULL for tmpfs */
   char *destination;   /* absolute path in the container */
   char **options;      /* OCI mount options: ro/rw, nosuid, nodev, noexec, size=..., mode=... */

@@ -208,11 +208,15 @@ hex_andnot() { printf '%016x' $((0x$1 & ~0x$2)); }
   run -0 in_ctr -v "$T/vol:/data:suid,dev" busybox cat /proc/self/mountinfo
   opts=$(mount_opts /data)
   [[ ,$opts, != *,nosuid,* && ,$opts, != *,nodev,* ]] || fail "/data with suid,dev: $opts"
+  refused "$T/no-such-dir" -v "$T/no-such-dir:/data" busybox true
+  [[ $output == *"-v: host path"*"No such file or directory"* ]] || fail "$output"
+  refused --mount --mount "type=bind,source=$T/no-such-dir,target=/data" busybox true
   refused -v -v "$T/vol" busybox true
   refused -v -v "relative:/data" busybox true
   refused -v -v "$T/vol:/data:bogus" busybox true
   refused -v -v "$T/vol:/data:ro,rw" busybox true
   refused -v -v "$T/vol:/proc/x" busybox true
+  refused --tmpfs -v "$T/vol:/d" --tmpfs /d busybox true
 }
 
 @test "flags: --mount type=bind and type=tmpfs" {
