@@ -473,6 +473,11 @@ cg_mem() {
     run -0 in_ctr $mode busybox cat /proc/net/dev
     [ "$(ifaces <<<"$output")" = "lo " ] || fail "$mode: $output"
   done
+  # lo is up, as in podman: 127.0.0.1 answers
+  run -0 in_ctr busybox sh -c 'ip -o addr show lo; cat /sys/class/net/lo/operstate'
+  [[ $output == *"127.0.0.1/8"* ]] || fail "lo is not up: $output"
+  run -0 in_ctr --network none busybox sh -c 'nc -l -p 7 -e echo pong & for i in $(seq 200); do nc 127.0.0.1 7 </dev/null 2>/dev/null && break; sleep 0.05; done'
+  [ "$output" = pong ] || fail "$output"
   run -0 in_ctr --network host busybox cat /proc/net/dev
   [ "$(ifaces <<<"$output")" = "$(ifaces </proc/net/dev)" ] || fail "host: $output"
   refused --network --network bridge busybox true
