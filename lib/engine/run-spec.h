@@ -114,6 +114,9 @@ struct hull_run_host
   const char *group;
   const char *user_name;   /* the engine's user's name, for its /etc/subuid lines (NULL: looked
                               up from uid) */
+  const char *ctr_dir;     /* the container's directory (a host path), where the engine writes
+                              the hostname, hosts and, for --network host, resolv.conf files
+                              bound at /etc/...; NULL: none bound */
 };
 
 /* The config.json for an image whose config (the image config's "config" object:

@@ -497,6 +497,36 @@ cg_mem() {
   refused --hostname --hostname 'has space' busybox true
 }
 
+@test "flags: /etc/hostname and /etc/hosts name the container; --network host has the host's resolv.conf" {
+  run -0 in_ctr --hostname web.example busybox sh -c 'cat /etc/hostname; grep -w web.example /etc/hosts
+    nc -l -p 7 -e echo pong & for i in $(seq 200); do nc web.example 7 </dev/null 2>/dev/null && break; sleep 0.05; done'
+  [ "${lines[0]}" = web.example ] || fail "$output"
+  [ "${lines[1]}" = "$(printf '127.0.0.1\tweb.example')" ] && [ "${lines[2]}" = "$(printf '::1\tweb.example')" ] || fail "$output"
+  [ "${lines[3]}" = pong ] || fail "the name does not reach the container: $output"
+  run -0 in_ctr busybox grep -c localhost /etc/hosts
+  [ "$output" -ge 2 ]
+  # the container changes its own copy; --read-only makes it read-only
+  run -0 in_ctr busybox sh -c 'echo "10.0.0.1 db" >>/etc/hosts && grep db /etc/hosts'
+  run in_ctr --read-only busybox sh -c 'echo "10.0.0.1 db" >>/etc/hosts'
+  [ "$status" -ne 0 ] && [[ $output == *"Read-only file system"* ]] || fail "status $status: $output"
+  # the image's resolv.conf stays with a private network; --network host gets the host's
+  run -0 in_ctr busybox cat /etc/resolv.conf
+  [ "$output" = "$(cat "$ROOTFS_SRC/etc/resolv.conf")" ]
+  if [ -e /etc/resolv.conf ]; then
+    run -0 in_ctr --network host busybox cat /etc/resolv.conf
+    [ "$output" = "$(cat /etc/resolv.conf)" ]
+  fi
+  run -0 in_ctr --network host --hostname hn busybox sh -c 'hostname; grep -w hn /etc/hosts | head -1'
+  [ "${lines[0]}" = hn ] && [ "${lines[1]}" = "$(printf '127.0.0.1\thn')" ] || fail "$output"
+  # a volume there (or above) wins, and nothing is made in it
+  printf '1.2.3.4 mine\n' >"$T/hosts"
+  run -0 in_ctr -v "$T/hosts:/etc/hosts:ro" busybox cat /etc/hosts
+  [ "$output" = "1.2.3.4 mine" ]
+  mkdir "$T/etc"
+  run -0 in_ctr -v "$T/etc:/etc" busybox ls /etc
+  [ -z "$output" ] && [ -z "$(ls -A "$T/etc")" ] || fail "in the volume: $output"
+}
+
 # --- --entrypoint, the image's config -------------------------------------------------------------
 
 import_app() {
