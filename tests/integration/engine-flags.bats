@@ -566,8 +566,10 @@ import_app() {
   [ "$output" = plain ]
   refused --entrypoint --entrypoint '["/bin/echo", 1]' busybox true
   refused --entrypoint --entrypoint '[' busybox true
+  # --entrypoint drops the image's Cmd too: nothing is left to run
   run hq run --rm --entrypoint '' busybox
-  [ "$status" -eq 0 ] || true # the image's Cmd is dropped with --entrypoint: nothing to run
+  [ "$status" -eq 125 ] && [[ $output == *"no command"* ]] || fail "status $status: $output"
+  nothing_left
 }
 
 # --- --init ---------------------------------------------------------------------------------------
@@ -604,4 +606,18 @@ import_app() {
   run -0 hull wait sig
   [ "$output" = 9 ]
   hull rm sig
+}
+
+@test "flags: a value missing, an unknown flag, a bad boolean: refused, naming the flag" {
+  refused --memory --memory
+  refused --no-such --no-such busybox true
+  refused --rm --rm=maybe busybox true
+  refused -x -x busybox true
+  refused --init --init=yes busybox true
+  # booleans take =true and =false
+  run -0 in_ctr --read-only=false busybox sh -c 'touch /x && echo ok'
+  [ "$output" = ok ]
+  # -it and -dit clusters, -e=K=V, -m64m
+  run -0 in_ctr -e=K=V -m64m busybox sh -c 'echo $K; cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max'
+  [ "$(echo $output)" = "V 67108864" ]
 }
