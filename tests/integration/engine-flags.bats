@@ -193,6 +193,12 @@ hex_andnot() { printf '%016x' $((0x$1 & ~0x$2)); }
   # a single file
   run -0 in_ctr -v "$T/vol/in:/etc/motd:ro" busybox cat /etc/motd
   [ "$output" = host ]
+  # read-only all the way down: a mount below the source is read-only too
+  mkdir "$T/vol/sub"
+  mount -t tmpfs hull-test "$T/vol/sub"
+  run in_ctr -v "$T/vol:/data:ro" busybox touch /data/sub/x
+  umount "$T/vol/sub"
+  [ "$status" -ne 0 ] && [[ $output == *"Read-only file system"* ]] || fail "a submount was writable: $output"
 }
 
 @test "flags: -v :noexec, :nosuid and :nodev by default, :exec; a missing source is refused" {
