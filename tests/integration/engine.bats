@@ -230,6 +230,6 @@ teardown() { engine_teardown; }
   # each is really running: its init is alive
   for pid in $(jq -r '.[].Pid' <<<"$output"); do kill -0 "$pid" || fail "pid $pid of ps is not alive"; done
   [ "$(cat "$T"/id.* | sort -u)" = "$(jq -r '.[].Id' <<<"$output" | sort)" ]
-  run -0 hull rm -af
+  run hull rm -af; [ "$status" -eq 0 ] || fail "rm -af: $output"
   [ "$(records_count)" -eq 0 ]
 }
