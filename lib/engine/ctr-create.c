@@ -79,6 +79,20 @@ check_name (const char *name, hull_error_t *err)
   return 0;
 }
 
+/* Each bind volume's host path is there: a missing one is the user's mistake, told naming
+   its flag before anything is made, not later by the runtime's mount. */
+static int
+check_sources (const struct hull_run_spec *s, hull_error_t *err)
+{
+  struct stat st;
+
+  for (size_t i = 0; i < s->n_volumes; i++)
+    if (s->volumes[i].kind == HULL_VOLUME_BIND && stat (s->volumes[i].source, &st) < 0)
+      return hull_error_sys (err, "%s: host path `%s`", s->volumes[i].flag ? s->volumes[i].flag : "-v",
+                             s->volumes[i].source);
+  return 0;
+}
+
 /* The image REF in the locked store, and its config. */
 static int
 find_image (struct creation *c, const char *ref, hull_error_t *err)
@@ -217,9 +231,52 @@ host_has_pids (void)
   return false;
 }
 
+/* /etc/hosts: the host's for --network host, else localhost; the container's host name on
+   the loopback addresses in both. */
+static char *
+hosts_text (const char *hostname, bool host_network)
+{
+  cleanup_free char *base = NULL;
+  hull_error_t err = NULL;
+
+  if (host_network && hull_read_file_at (AT_FDCWD, "/etc/hosts", &base, NULL, &err) < 0)
+    hull_error_free (&err); /* none: ours alone */
+  if (base == NULL)
+    base = xstrdup ("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+  return xasprintf ("%s%s127.0.0.1\t%s\n::1\t%s\n", base, *base && base[strlen (base) - 1] != '\n' ? "\n" : "",
+                    hostname, hostname);
+}
+
+/* The files run-config.c binds at /etc/hostname, /etc/hosts and (--network host)
+   /etc/resolv.conf, in the container's directory. */
+static int
+write_etc_files (struct creation *c, hull_error_t *err)
+{
+  const char *hostname = json_string_value (json_object_get (c->oci, "hostname"));
+  bool host_network = c->s->network == HULL_NETWORK_HOST;
+  cleanup_free char *name = xasprintf ("%s\n", hostname ? hostname : "");
+  cleanup_free char *hosts = hosts_text (hostname ? hostname : "localhost", host_network);
+  cleanup_free char *resolv = NULL;
+
+  if (hull_write_file_atomic_at (c->dir_fd, "hostname", name, strlen (name), 0644, err) < 0
+      || hull_write_file_atomic_at (c->dir_fd, "hosts", hosts, strlen (hosts), 0644, err) < 0)
+    return -1;
+  if (!host_network)
+    return 0;
+  if (hull_read_file_at (AT_FDCWD, "/etc/resolv.conf", &resolv, NULL, err) < 0)
+    {
+      if ((*err)->errno_ != ENOENT)
+        return -1;
+      hull_error_free (err); /* the host has none: an empty one */
+      resolv = xstrdup ("");
+    }
+  return hull_write_file_atomic_at (c->dir_fd, "resolv.conf", resolv, strlen (resolv), 0644, err);
+}
+
 static int
 make_config (struct creation *c, hull_error_t *err)
 {
+  cleanup_free char *dir = hull_engine_ctr_path (c->e, c->id, NULL);
   cleanup_free char *passwd = image_file (c, "etc/passwd");
   cleanup_free char *group = image_file (c, "etc/group");
   cleanup_free char *text = NULL;
@@ -237,6 +294,7 @@ make_config (struct creation *c, hull_error_t *err)
     .no_pids_controller = !host_has_pids (),
     .passwd = passwd,
     .group = group,
+    .ctr_dir = dir,
   };
 
   if (c->s->init && c->e->init_path == NULL)
@@ -245,7 +303,7 @@ make_config (struct creation *c, hull_error_t *err)
   if (hull_run_config (c->s, json_object_get (c->config_blob, "config"), &host, &c->oci, &c->warnings, err) < 0)
     return -1;
   /* :z and :Z, before the container exists (a no-op where SELinux is off) */
-  if (hull_run_relabel_volumes (c->s, c->oci, &host, err) < 0)
+  if (hull_run_relabel_volumes (c->s, c->oci, &host, err) < 0 || write_etc_files (c, err) < 0)
     return -1;
   text = json_dumps (c->oci, JSON_INDENT (2));
   return hull_write_file_atomic_at (c->dir_fd, "config.json", text, strlen (text), 0600, err);
@@ -292,7 +350,7 @@ create (struct creation *c, const char *image, hull_error_t *err)
 {
   cleanup_db struct hull_db *db = NULL;
 
-  if (c->s->name && check_name (c->s->name, err) < 0)
+  if ((c->s->name && check_name (c->s->name, err) < 0) || check_sources (c->s, err) < 0)
     return -1;
   if (new_id (c->id, err) < 0 || hull_engine_db (c->e, &db, err) < 0 || find_image (c, image, err) < 0)
     return -1;

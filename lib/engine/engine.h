@@ -119,6 +119,10 @@ int hull_engine_teardown (const struct hull_engine *e, const char *id, hull_erro
 int hull_engine_rootfs_mount (const struct hull_engine *e, const char *id, json_t *spec, hull_error_t *err);
 int hull_engine_rootfs_unmount (const struct hull_engine *e, const char *id, hull_error_t *err);
 
+/* The loopback interface of PID's network namespace brought up (nothing to do when it is
+   hull's own, --network host): hull_create_opts.prestart of the monitor's run (ctr-net.c). */
+int hull_engine_loopback_up (pid_t pid, void *arg, hull_error_t *err);
+
 /* The current time as CLOCK_REALTIME nanoseconds. */
 int64_t hull_engine_now_ns (void);
 

@@ -138,6 +138,7 @@ start (struct monitor *m, hull_error_t *err)
     .bundle = bundle,
     .detach = true,
     .pid_out = &m->pid,
+    .prestart = hull_engine_loopback_up,
     .log = m->e->log,
   };
   hull_error_t stale = NULL;

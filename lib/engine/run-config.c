@@ -335,17 +335,52 @@ volume_at (const struct hull_run_spec *s, const char *destination)
   return false;
 }
 
+/* Whether a volume of S is at DESTINATION or at a directory above it. */
+static bool
+volume_covers (const struct hull_run_spec *s, const char *destination)
+{
+  for (size_t i = 0; i < s->n_volumes; i++)
+    {
+      size_t n = strlen (s->volumes[i].destination);
+      if (strncmp (s->volumes[i].destination, destination, n) == 0 && (destination[n] == '\0' || destination[n] == '/'))
+        return true;
+    }
+  return false;
+}
+
+/* podman's /etc/hostname, /etc/hosts and (--network host) /etc/resolv.conf: files of the
+   container's directory (ctr-create.c writes them) bound over the image's, writable unless
+   --read-only (the container changes its own copy). Not where a volume is, or one above:
+   the target would be made in the host's directory. */
+static void
+etc_mounts (struct run_ctx *c, json_t *mounts)
+{
+  static const char *const files[] = { "hostname", "hosts", "resolv.conf" };
+
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+    {
+      cleanup_free char *dst = xasprintf ("/etc/%s", files[i]);
+      cleanup_free char *src = xasprintf ("%s/%s", c->host->ctr_dir, files[i]);
+      if ((i == 2 && c->s->network != HULL_NETWORK_HOST) || volume_covers (c->s, dst))
+        continue;
+      json_array_append_new (mounts, json_pack ("{s:s, s:s, s:s, s:[s, s, s, s, s, s]}", "destination", dst, "type",
+                                                "bind", "source", src, "options", "bind", "rprivate", "nosuid",
+                                                "nodev", "noexec", c->s->read_only ? "ro" : "rw"));
+    }
+}
+
 static int
 check_volume (struct run_ctx *c, size_t i, hull_error_t *err)
 {
   const struct hull_volume *v = &c->s->volumes[i];
+  const char *flag = v->flag ? v->flag : "volumes";
 
   for (size_t j = 0; j < i; j++)
     if (strcmp (c->s->volumes[j].destination, v->destination) == 0)
-      return hull_error (err, 0, "volumes: `%s` is mounted twice", v->destination);
+      return hull_error (err, 0, "%s: `%s` is mounted twice", flag, v->destination);
   /* the masked and read-only /proc paths are /proc's: replacing it would undo them */
   if (strcmp (v->destination, "/proc") == 0 || strncmp (v->destination, "/proc/", 6) == 0)
-    return hull_error (err, 0, "volumes: `%s`: the container's /proc cannot be replaced", v->destination);
+    return hull_error (err, 0, "%s: `%s`: the container's /proc cannot be replaced", flag, v->destination);
   if ((v->relabel_shared || v->relabel_private) && !c->host->selinux)
     run_warn (c, "%s:%s:%s ignored: SELinux is off on this host", v->source ? v->source : "tmpfs", v->destination,
               v->relabel_shared ? "z" : "Z");
@@ -399,6 +434,8 @@ set_mounts (struct run_ctx *c, hull_error_t *err)
     read_only_tmpfs (c, mounts);
   for (size_t i = 0; i < c->s->n_volumes; i++)
     json_array_append_new (mounts, volume_mount (c, &c->s->volumes[i]));
+  if (c->host->ctr_dir)
+    etc_mounts (c, mounts);
   if (c->s->init && init_mount (c, mounts, err) < 0)
     return -1;
   return 0;

@@ -23,6 +23,7 @@ enum hull_volume_kind
 struct hull_volume
 {
   enum hull_volume_kind kind;
+  const char *flag;    /* the flag it came from, for messages: "-v", "--mount", "--tmpfs" */
   char *source;        /* host path (absolute, as given); NULL for tmpfs */
   char *destination;   /* absolute path in the container */
   char **options;      /* OCI mount options: ro/rw, nosuid, nodev, noexec, size=..., mode=... */
@@ -115,6 +116,9 @@ struct hull_run_host
   const char *group;
   const char *user_name;   /* the engine's user's name, for its /etc/subuid lines (NULL: looked
                               up from uid) */
+  const char *ctr_dir;     /* the container's directory (a host path), where the engine writes
+                              the hostname, hosts and, for --network host, resolv.conf files
+                              bound at /etc/...; NULL: none bound */
 };
 
 /* The config.json for an image whose config (the image config's "config" object:

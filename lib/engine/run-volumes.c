@@ -235,6 +235,7 @@ finish (const char *flag, const char *spec, enum hull_volume_kind kind, const ch
 {
   memset (v, 0, sizeof *v);
   v->kind = kind;
+  v->flag = flag;
   if ((kind == HULL_VOLUME_BIND && check_source (flag, spec, src, err) < 0)
       || clean_destination (flag, spec, dst, &v->destination, err) < 0
       || (opts != NULL && parse_options (flag, spec, opts, v, err) < 0))

@@ -29,6 +29,11 @@ struct hull_create_opts
   bool detach;                 /* run only */
   pid_t *pid_out;              /* run with detach: the init's pid (as the host sees it) goes
                                   here, also when it has already ended */
+  /* run only, may be NULL: called with the init's pid once the container is created (its
+     namespaces made, the init waiting) and before it is started; a failure undoes the
+     creation. The engine brings the loopback interface up here. */
+  int (*prestart) (pid_t pid, void *arg, hull_error_t *err);
+  void *prestart_arg;
   const struct hull_log *log;
 };
 

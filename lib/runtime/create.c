@@ -428,6 +428,8 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
   if (!o->detach)
     hull_signals_block_forwarded (&set, &old);
   ret = build (&c, false, err);
+  if (ret == 0 && o->prestart)
+    ret = o->prestart (c.pid, o->prestart_arg, err);
   if (ret == 0)
     ret = hull_sync_send (c.sync[0], HULL_SYNC_START, 0, NULL, err);
   if (ret == 0)

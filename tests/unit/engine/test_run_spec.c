@@ -765,6 +765,35 @@ test_config_mounts (void)
 }
 
 static void
+test_config_etc_files (void)
+{
+  struct hull_run_host h = host_root ();
+  hull_error_t err = NULL;
+  json_t *c, *m;
+
+  c = CONFIG ("{\"Cmd\": [\"sh\"]}", &h, NULL, &err, "img");
+  T_OK (c && mount_at (c, "/etc/hosts") == NULL, "no container directory: no /etc files bound");
+  json_decref (c);
+  h.ctr_dir = "/var/lib/hull/containers/x";
+  c = CONFIG ("{\"Cmd\": [\"sh\"]}", &h, NULL, &err, "img");
+  m = c ? mount_at (c, "/etc/hosts") : NULL;
+  T_OK (m && strcmp (str (m, "source"), "/var/lib/hull/containers/x/hosts") == 0 && has_str (path (m, "options"), "rw")
+            && has_str (path (m, "options"), "nosuid") && mount_at (c, "/etc/hostname")
+            && mount_at (c, "/etc/resolv.conf") == NULL,
+        "/etc/hostname and /etc/hosts bound from the container's directory; no resolv.conf");
+  json_decref (c);
+  c = CONFIG ("{\"Cmd\": [\"sh\"]}", &h, NULL, &err, "--network", "host", "--read-only", "img");
+  m = c ? mount_at (c, "/etc/resolv.conf") : NULL;
+  T_OK (m && has_str (path (m, "options"), "ro") && has_str (path (mount_at (c, "/etc/hosts"), "options"), "ro"),
+        "--network host: resolv.conf too; --read-only: read-only");
+  json_decref (c);
+  c = CONFIG ("{\"Cmd\": [\"sh\"]}", &h, NULL, &err, "-v", "/srv:/etc", "--tmpfs", "/etc/hostname", "img");
+  T_OK (c && strcmp (str (mount_at (c, "/etc/hostname"), "type"), "tmpfs") == 0 && mount_at (c, "/etc/hosts") == NULL,
+        "a volume at /etc or at the file: none of ours");
+  json_decref (c);
+}
+
+static void
 test_config_network_resources (void)
 {
   struct hull_run_host h = host_root ();
@@ -897,6 +926,7 @@ main (void)
   test_config_privileged ();
   test_config_caps_seccomp ();
   test_config_mounts ();
+  test_config_etc_files ();
   test_config_network_resources ();
   test_config_rootless ();
   test_config_lsm ();
