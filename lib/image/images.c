@@ -387,13 +387,91 @@ set_pair (json_t *cfg, const char *key, const char *v, const char *change, hull_
   return 0;
 }
 
+/* NAME=VALUE into the config's Env, replacing an entry of the same name. */
+static void
+env_put (json_t *cfg, const char *kv)
+{
+  json_t *env = json_object_get (cfg, "Env"), *e;
+  size_t n = strcspn (kv, "="), i;
+
+  if (env == NULL)
+    json_object_set_new (cfg, "Env", env = json_array ());
+  json_array_foreach (env, i, e)
+    {
+      const char *old = json_string_value (e) ?: "";
+      if (strncmp (old, kv, n) == 0 && (old[n] == '=' || old[n] == '\0'))
+        {
+          json_array_set_new (env, i, json_string (kv));
+          return;
+        }
+    }
+  json_array_append_new (env, json_string (kv));
+}
+
+/* The next word of *P (spaces between words; a double-quoted part may hold spaces; a
+   backslash keeps the next character as it is), or NULL at the end; *BAD when a quote is
+   left open. */
+static char *
+next_word (const char **p, bool *bad)
+{
+  char *out = xmalloc0 (strlen (*p) + 1), *o = out;
+  bool quoted = false;
+
+  while (**p == ' ' || **p == '\t')
+    (*p)++;
+  if (**p == '\0')
+    {
+      free (out);
+      return NULL;
+    }
+  for (; **p && (quoted || (**p != ' ' && **p != '\t')); (*p)++)
+    if (**p == '"')
+      quoted = !quoted;
+    else if (**p == '\\' && (*p)[1])
+      *o++ = *++(*p);
+    else
+      *o++ = **p;
+  *bad = quoted;
+  return out;
+}
+
+/* ENV as a Containerfile has it: NAME=VALUE pairs (values may be double-quoted), or the old
+   form NAME VALUE (the rest of the line is the value). */
+static int
+set_env (json_t *cfg, const char *v, const char *change, hull_error_t *err)
+{
+  size_t first = strcspn (v, " \t");
+  const char *p = v;
+  bool bad = false;
+  char *w;
+
+  if (memchr (v, '=', first) == NULL)
+    {
+      cleanup_free char *kv = NULL;
+      if (v[first] == '\0')
+        return hull_error (err, 0, "--change `%s`: expected ENV NAME=VALUE or ENV NAME VALUE", change);
+      kv = xasprintf ("%.*s=%s", (int) first, v, v + first + strspn (v + first, " \t"));
+      env_put (cfg, kv);
+      return 0;
+    }
+  while ((w = next_word (&p, &bad)) != NULL)
+    {
+      cleanup_free char *kv = w;
+      if (bad)
+        return hull_error (err, 0, "--change `%s`: a quote is not closed", change);
+      if (strchr (kv, '=') == NULL || kv[0] == '=')
+        return hull_error (err, 0, "--change `%s`: `%s` is not NAME=VALUE", change, kv);
+      env_put (cfg, kv);
+    }
+  return 0;
+}
+
 static int
 apply_change (json_t *cfg, const char *change, hull_error_t *err)
 {
   size_t n = strcspn (change, "= ");
   const char *v = change + n + (change[n] ? 1 : 0);
   cleanup_free char *instr = strndup (change, n);
-  json_t *env;
 
   for (char *p = instr; *p; p++)
     *p = toupper ((unsigned char) *p);
@@ -404,18 +482,7 @@ apply_change (json_t *cfg, const char *change, hull_error_t *err)
   else if (strcmp (instr, "USER") == 0 || strcmp (instr, "WORKDIR") == 0 || strcmp (instr, "STOPSIGNAL") == 0)
     json_object_set_new (cfg, instr[0] == 'U' ? "User" : instr[0] == 'W' ? "WorkingDir" : "StopSignal", json_string (v));
   else if (strcmp (instr, "ENV") == 0)
-    {
-      cleanup_free char *kv = xstrdup (v);
-      char *sp = strchr (kv, ' ');
-      if (strchr (kv, '=') == NULL && sp)
-        *sp = '='; /* ENV KEY VALUE */
-      if (strchr (kv, '=') == NULL || kv[0] == '=')
-        return hull_error (err, 0, "--change `%s`: expected ENV NAME=VALUE", change);
-      env = json_object_get (cfg, "Env");
-      if (env == NULL)
-        json_object_set_new (cfg, "Env", env = json_array ());
-      json_array_append_new (env, json_string (kv));
-    }
+    return set_env (cfg, v, change, err);
   else if (strcmp (instr, "LABEL") == 0)
     return set_pair (cfg, "Labels", v, change, err);
   else if (strcmp (instr, "EXPOSE") == 0 || strcmp (instr, "VOLUME") == 0)

@@ -279,3 +279,16 @@ mangle() {
   run -0 hull images --format json
   [ "$(jq '[.[].Names[]] | length' <<<"$output")" -eq 12 ] || fail "$output"
 }
+
+@test "images: import --change ENV as a Containerfile has it: pairs, quotes, the old NAME VALUE form" {
+  rootfs_tar
+  run -0 hull import --change 'ENV A=1 B="two words" C=x\"y' --change 'ENV D hello world' --change 'ENV A=3' \
+    "$T/rootfs.tar" envs
+  run -0 hull inspect envs
+  [ "$(jq -c '.[0].Config.Env' <<<"$output")" = '["A=3","B=two words","C=x\"y","D=hello world"]' ]
+  run hull import --change 'ENV A="open' "$T/rootfs.tar" bad
+  [ "$status" -eq 1 ] && [[ $output == *"quote is not closed"* ]] || fail "$output"
+  run hull import --change 'ENV =x' "$T/rootfs.tar" bad
+  [ "$status" -eq 1 ] && [[ $output == *"not NAME=VALUE"* ]] || fail "$output"
+  store_consistent 1
+}
