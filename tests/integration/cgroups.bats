@@ -36,13 +36,7 @@ in_layout() {
   export RUNTIME ROOT BUNDLE CID CGPATH LAYOUT=$layout
   unshare -m --propagation private bash -c '
     set -e
-    case $LAYOUT in
-      v1) if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi ;;
-      v2) if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
-            umount -R /sys/fs/cgroup 2>/dev/null || umount -l /sys/fs/cgroup
-            mount -t cgroup2 none /sys/fs/cgroup
-          fi ;;
-    esac
+    '"$CGROUP_LAYOUT_SH"'
     rt() { "$RUNTIME" --root "$ROOT" "$@" 3>&-; }
     # cg_report PID: "MOUNTPOINT REL-PATH IN-PROCS" for each hierarchy mounted here, where
     # REL-PATH is the process cgroup in that hierarchy and IN-PROCS yes/no.

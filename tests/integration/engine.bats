@@ -242,15 +242,9 @@ in_cgroup_view() {
   if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] && [ "$view" = v1 ]; then
     skip "a v1 layout cannot be made on a v2 host"
   fi
-  VIEW=$view HULL=$HULL STORE=$STORE RUNROOT=$RUNROOT unshare -m --propagation private bash -c '
+  LAYOUT=$view HULL=$HULL STORE=$STORE RUNROOT=$RUNROOT unshare -m --propagation private bash -c '
     set -e
-    case $VIEW in
-      v1) if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi ;;
-      v2) if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
-            umount -R /sys/fs/cgroup 2>/dev/null || umount -l /sys/fs/cgroup
-            mount -t cgroup2 none /sys/fs/cgroup
-          fi ;;
-    esac
+    '"$CGROUP_LAYOUT_SH"'
     H() { "$HULL" --root "$STORE" --runroot "$RUNROOT" "$@" 2>/dev/null; }
     '"$script"
 }

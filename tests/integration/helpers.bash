@@ -51,6 +51,19 @@ runtime_name() {
   if is_hull; then echo hull-runtime; else basename "$RUNTIME"; fi
 }
 
+# Shell lines for a `bash -c` run under `unshare -m --propagation private` that lay the
+# cgroups out as $LAYOUT there: v1 (a hybrid host's cgroup2 mount hidden) or v2 (cgroup2
+# mounted over /sys/fs/cgroup); anything else leaves them as they are.
+CGROUP_LAYOUT_SH='
+    case $LAYOUT in
+      v1) if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi ;;
+      v2) if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
+            umount -R /sys/fs/cgroup 2>/dev/null || umount -l /sys/fs/cgroup
+            mount -t cgroup2 none /sys/fs/cgroup
+          fi ;;
+    esac
+'
+
 # --- per-test setup / teardown -----------------------------------------------------------
 
 hull_setup() {
