@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # demo.sh: build hull, make the project's own busybox image (a rootfs from Debian's
 # busybox-static, imported with `hull import`: no network needed), and run one container of it
-# with `hull run` and nothing but hull's defaults. It prints what the config gives the
-# container, then what the container sees from inside.
+# with `hull run` and nothing but hull's defaults. It prints what the container sees from
+# inside, then what its config (made by hull run) gave it.
 # Run as root on Debian 12 after scripts/install-deps.sh. The image and the container records
-# go to the default store (/var/lib/hull); the container is removed after it ran (--rm).
+# go to the default store (/var/lib/hull); the container is removed after it ran.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -37,13 +37,14 @@ SCRIPT
 tar -C "$demo/rootfs" --numeric-owner -cf "$demo/rootfs.tar" .
 "$hull" import --change 'CMD=["sh", "/demo.sh"]' "$demo/rootfs.tar" hull-demo:latest >/dev/null
 
-# The container, made with the defaults; what its config holds, then the run.
-id=$("$hull" create --rm hull-demo)
-"$hull" inspect "$id" | jq -r '.[0].Spec as $s | "hull run --rm hull-demo: what the defaults give the container",
+# The container, run with the defaults alone; then what its config held.
+name=hull-demo-$$
+echo "$("$hull" --version): hull run --name $name hull-demo"
+"$hull" run --name "$name" hull-demo </dev/null
+"$hull" inspect "$name" | jq -r '.[0].Spec as $s | "what protected it (its config, made by hull run from the image and the defaults):",
   "  namespaces:   \([$s.linux.namespaces[].type] | join(", "))",
   "  capabilities: \($s.process.capabilities.bounding | map(ltrimstr("CAP_")) | join(" "))",
   "  seccomp:      default \($s.linux.seccomp.defaultAction), \([$s.linux.seccomp.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names[]] | length) system calls allowed",
   "  noNewPrivileges: \($s.process.noNewPrivileges); masked paths: \($s.linux.maskedPaths | length); read-only paths: \($s.linux.readonlyPaths | length)",
   "  pids limit:   \($s.linux.resources.pids.limit // "none"); nofile: \([$s.process.rlimits[]? | select(.type == "RLIMIT_NOFILE") | "\(.soft):\(.hard)"] | join(""))"'
-echo "$("$hull" --version): starting it"
-"$hull" start -a "$id" </dev/null
+"$hull" rm "$name" >/dev/null
