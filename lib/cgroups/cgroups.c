@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -709,6 +710,51 @@ hull_cgroup_destroy (struct hull_cgroup *cg, hull_error_t *err)
         ret = -1; /* keep going: leave as little behind as possible, report the first error */
     }
   return ret < 0 ? hull_error_wrap (err, "remove cgroup `%s`", cg->path) : 0;
+}
+
+/* Drop the first N hierarchies of CG (their groups are gone). */
+static void
+drop_first_hiers (struct hull_cgroup *cg, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free_hier (&cg->hiers[i]);
+  memmove (cg->hiers, cg->hiers + n, (cg->n_hiers - n) * sizeof *cg->hiers);
+  cg->n_hiers -= n;
+}
+
+/* rmdir is tried in every hierarchy before anything reads the group's processes: it succeeds
+   only on a group with no processes and no sub-groups, and nothing can join a removed group,
+   so an empty group (the usual case: the init has exited and its pid namespace took the rest
+   along) needs no look inside. The first EBUSY means someone is still there: the hierarchies
+   not removed yet are then killed through and destroyed as they always were. */
+int
+hull_cgroup_remove (struct hull_cgroup *cg, hull_error_t *err)
+{
+  size_t i;
+
+  for (i = 0; i < cg->n_hiers; i++)
+    {
+      const struct hull_cgroup_hier *h = &cg->hiers[i];
+      if (strlen (h->dir) <= strlen (h->mountpoint))
+        return hull_error (err, 0, "refusing to remove the root of hierarchy `%s`", h->mountpoint);
+      if (rmdir (h->dir) == 0 || errno == ENOENT)
+        continue;
+      if (errno != EBUSY)
+        {
+          hull_error_sys (err, "rmdir `%s`", h->dir);
+          return hull_error_wrap (err, "remove cgroup `%s`", cg->path);
+        }
+      break;
+    }
+  if (i == cg->n_hiers)
+    {
+      drop_first_hiers (cg, i);
+      return 0;
+    }
+  drop_first_hiers (cg, i);
+  if (hull_cgroup_kill (cg, SIGKILL, err) < 0)
+    return -1;
+  return hull_cgroup_destroy (cg, err);
 }
 
 /* ---- free ------------------------------------------------------------------------------- */
