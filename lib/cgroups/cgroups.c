@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -440,27 +441,85 @@ maybe_cpuset (const struct hull_cgroup_hier *h)
   return known < parts;
 }
 
+/* Whether the new group of H already has cpus, which it has when its parent has
+   cgroup.clone_children set: the kernel then copies both cpus and mems at mkdir. *CPUSET is
+   false when H has no cpuset.cpus file (not a cpuset hierarchy). */
+static int
+fresh_has_cpus (const struct hull_cgroup_hier *h, bool *cpuset, bool *has, hull_error_t *err)
+{
+  cleanup_free char *path = xasprintf ("%s/cpuset.cpus", h->dir);
+  cleanup_free char *cur = NULL;
+
+  *cpuset = *has = false;
+  if (hull_read_file_at (AT_FDCWD, path, &cur, NULL, err) < 0)
+    {
+      if ((*err)->errno_ != ENOENT)
+        return -1;
+      hull_error_free (err);
+      return 0;
+    }
+  strip_newline (cur);
+  *cpuset = true;
+  *has = cur[0] != '\0';
+  return 0;
+}
+
+/* Set cgroup.clone_children on the parent of the new group DIR (not on the hierarchy root,
+   which would reach every new group of the host), so that the next group made there starts
+   with the parent's cpus and mems instead of copying them by hand. Best effort: without it
+   the next group is filled by hand as this one was. */
+static void
+clone_children_on_parent (const char *dir, size_t root_len)
+{
+  cleanup_free char *parent = xstrdup (dir);
+  cleanup_free char *file = NULL;
+  hull_error_t ignored = NULL;
+  char *slash = strrchr (parent, '/');
+
+  if (slash == NULL || (size_t) (slash - parent) <= root_len)
+    return;
+  *slash = '\0';
+  file = xasprintf ("%s/cgroup.clone_children", parent);
+  hull_write_file_at (AT_FDCWD, file, "1", 1, &ignored);
+  hull_error_free (&ignored);
+}
+
 /* Give a v1 cpuset group (and any empty ancestors) cpus and mems. Other hierarchies, which
-   have no cpuset.cpus file, are left alone. */
+   have no cpuset.cpus file, are left alone. A group this call made is first read: with
+   cgroup.clone_children on its parent it is complete already (one read instead of reading
+   and writing both knobs). */
 static int
 cpuset_fill (const struct hull_cgroup_hier *h, hull_error_t *err)
 {
   static const char *const knobs[] = { "cpuset.cpus", "cpuset.mems" };
   cleanup_free char *probe = NULL;
   cleanup_free char *dir = NULL;
+  bool fresh = h->made != 0, cpuset = true, has = false;
 
   if (!maybe_cpuset (h))
     return 0;
-  probe = xasprintf ("%s/cpuset.cpus", h->dir);
-  if (access (probe, F_OK) < 0)
-    return 0;
+  if (fresh)
+    {
+      if (fresh_has_cpus (h, &cpuset, &has, err) < 0)
+        return -1;
+      if (!cpuset || has)
+        return 0;
+    }
+  else
+    {
+      probe = xasprintf ("%s/cpuset.cpus", h->dir);
+      if (access (probe, F_OK) < 0)
+        return 0;
+    }
   dir = xstrdup (h->dir);
   for (size_t i = 0; i < sizeof knobs / sizeof knobs[0]; i++)
     {
       cleanup_free char *value = NULL;
-      if (cpuset_value (dir, strlen (h->mountpoint), knobs[i], h->made != 0, &value, err) < 0)
+      if (cpuset_value (dir, strlen (h->mountpoint), knobs[i], fresh, &value, err) < 0)
         return -1;
     }
+  if (fresh)
+    clone_children_on_parent (h->dir, strlen (h->mountpoint));
   return 0;
 }
 
@@ -709,6 +768,51 @@ hull_cgroup_destroy (struct hull_cgroup *cg, hull_error_t *err)
         ret = -1; /* keep going: leave as little behind as possible, report the first error */
     }
   return ret < 0 ? hull_error_wrap (err, "remove cgroup `%s`", cg->path) : 0;
+}
+
+/* Drop the first N hierarchies of CG (their groups are gone). */
+static void
+drop_first_hiers (struct hull_cgroup *cg, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free_hier (&cg->hiers[i]);
+  memmove (cg->hiers, cg->hiers + n, (cg->n_hiers - n) * sizeof *cg->hiers);
+  cg->n_hiers -= n;
+}
+
+/* rmdir is tried in every hierarchy before anything reads the group's processes: it succeeds
+   only on a group with no processes and no sub-groups, and nothing can join a removed group,
+   so an empty group (the usual case: the init has exited and its pid namespace took the rest
+   along) needs no look inside. The first EBUSY means someone is still there: the hierarchies
+   not removed yet are then killed through and destroyed as they always were. */
+int
+hull_cgroup_remove (struct hull_cgroup *cg, hull_error_t *err)
+{
+  size_t i;
+
+  for (i = 0; i < cg->n_hiers; i++)
+    {
+      const struct hull_cgroup_hier *h = &cg->hiers[i];
+      if (strlen (h->dir) <= strlen (h->mountpoint))
+        return hull_error (err, 0, "refusing to remove the root of hierarchy `%s`", h->mountpoint);
+      if (rmdir (h->dir) == 0 || errno == ENOENT)
+        continue;
+      if (errno != EBUSY)
+        {
+          hull_error_sys (err, "rmdir `%s`", h->dir);
+          return hull_error_wrap (err, "remove cgroup `%s`", cg->path);
+        }
+      break;
+    }
+  if (i == cg->n_hiers)
+    {
+      drop_first_hiers (cg, i);
+      return 0;
+    }
+  drop_first_hiers (cg, i);
+  if (hull_cgroup_kill (cg, SIGKILL, err) < 0)
+    return -1;
+  return hull_cgroup_destroy (cg, err);
 }
 
 /* ---- free ------------------------------------------------------------------------------- */

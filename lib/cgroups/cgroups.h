@@ -104,6 +104,10 @@ int hull_cgroup_freeze (const struct hull_cgroup *cg, bool frozen, hull_error_t 
 /* Remove the group's directories (sub-groups first) in every hierarchy, retrying briefly while
    exiting processes still hold it (EBUSY). Missing directories are not an error. */
 int hull_cgroup_destroy (struct hull_cgroup *cg, hull_error_t *err);
+/* Kill whatever is left in the group and remove it: hull_cgroup_kill with SIGKILL, then
+   hull_cgroup_destroy, except that an empty group is removed without reading its processes.
+   CG keeps only the hierarchies whose group is still there (none, on success). */
+int hull_cgroup_remove (struct hull_cgroup *cg, hull_error_t *err);
 
 /* On v2 hierarchies, enable CONTROLLERS (a NULL-terminated list of names, or NULL for every
    controller the hierarchy root offers) in cgroup.subtree_control of each ancestor of the

@@ -123,12 +123,49 @@ enable_v2 (const struct hull_cgroup *cg, unsigned v2_mask, char **avail, const s
   return ret;
 }
 
-/* Write VALUE to DIR/FILE; -1 with errno on failure. */
-static int
-write_value (const char *dir, const char *file, const char *value)
+/* The last file write_value opened, kept open for the next write to the same file: cgroup
+   files take one value (one v1 device rule) per write(), and the device rules of a default
+   config are ten writes in a row to one devices.allow. DIR is borrowed (the group's). */
+struct open_file
 {
-  cleanup_free char *path = xasprintf ("%s/%s", dir, file);
-  cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
+  const char *dir;
+  char *file;
+  int fd;
+};
+#define OPEN_FILE_INIT { .dir = NULL, .file = NULL, .fd = -1 }
+
+static void
+open_file_close (struct open_file *of)
+{
+  if (of->fd >= 0)
+    close (of->fd);
+  free (of->file);
+  *of = (struct open_file) OPEN_FILE_INIT;
+}
+
+/* A descriptor of DIR/FILE for writing, OF's when it is that file; -1 with errno. */
+static int
+open_for_write (struct open_file *of, const char *dir, const char *file)
+{
+  cleanup_free char *path = NULL;
+
+  if (of->fd >= 0 && of->dir == dir && strcmp (of->file, file) == 0)
+    return of->fd;
+  open_file_close (of);
+  path = xasprintf ("%s/%s", dir, file);
+  of->fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (of->fd < 0)
+    return -1;
+  of->dir = dir;
+  of->file = xstrdup (file);
+  return of->fd;
+}
+
+/* Write VALUE to DIR/FILE through OF; -1 with errno on failure. */
+static int
+write_value (struct open_file *of, const char *dir, const char *file, const char *value)
+{
+  int fd = open_for_write (of, dir, file);
   size_t len = strlen (value);
   ssize_t w;
 
@@ -146,11 +183,11 @@ write_value (const char *dir, const char *file, const char *value)
 }
 
 static int
-write_one (const char *dir, const struct hull_res_write *w, hull_error_t *err)
+write_one (struct open_file *of, const char *dir, const struct hull_res_write *w, hull_error_t *err)
 {
-  if (write_value (dir, w->file, w->value) == 0)
+  if (write_value (of, dir, w->file, w->value) == 0)
     return 0;
-  if (errno == ENOENT && w->alt_file && write_value (dir, w->alt_file, w->alt_value ? w->alt_value : w->value) == 0)
+  if (errno == ENOENT && w->alt_file && write_value (of, dir, w->alt_file, w->alt_value ? w->alt_value : w->value) == 0)
     return 0;
   /* no memory+swap limit, on a kernel that does not account swap: there is none to lift */
   if (errno == ENOENT && strcmp (w->field, "linux.resources.memory.swap") == 0
@@ -230,6 +267,7 @@ static const char *
 undo_apply (const struct undo_log *log)
 {
   cleanup_free bool *done = xmalloc0 (log->n + 1);
+  struct open_file of = OPEN_FILE_INIT;
   const char *left = NULL;
 
   for (int pass = 0; pass < 2; pass++)
@@ -239,13 +277,14 @@ undo_apply (const struct undo_log *log)
         {
           if (done[i])
             continue;
-          done[i] = write_value (log->e[i].dir, log->e[i].file, log->e[i].old) == 0;
+          done[i] = write_value (&of, log->e[i].dir, log->e[i].file, log->e[i].old) == 0;
           if (!done[i])
             left = log->e[i].file;
         }
       if (left == NULL)
         break;
     }
+  open_file_close (&of);
   return left;
 }
 
@@ -277,7 +316,8 @@ explain_memsw (const struct hull_res_write *w, hull_error_t *err)
 }
 
 static int
-write_plan (const struct hull_cgroup *cg, const struct hull_res_plan *plan, struct undo_log *undo, hull_error_t *err)
+write_plan_through (const struct hull_cgroup *cg, const struct hull_res_plan *plan, struct undo_log *undo,
+                    struct open_file *of, hull_error_t *err)
 {
   for (size_t i = 0; i < plan->n; i++)
     {
@@ -287,7 +327,7 @@ write_plan (const struct hull_cgroup *cg, const struct hull_res_plan *plan, stru
       if (dir == NULL)
         return hull_error (err, 0, "%s: no hierarchy for it", w->field);
       undo_note (undo, dir, w);
-      if (write_one (dir, w, err) == 0)
+      if (write_one (of, dir, w, err) == 0)
         continue;
       /* v1 keeps memory.limit_in_bytes <= memory.memsw.limit_in_bytes at every step (EINVAL
          otherwise): raising both, memsw must go first. (EBUSY is usage above the new limit,
@@ -296,7 +336,7 @@ write_plan (const struct hull_cgroup *cg, const struct hull_res_plan *plan, stru
         {
           hull_error_free (err);
           undo_note (undo, dir, &plan->w[i + 1]);
-          if (write_one (dir, &plan->w[i + 1], err) < 0 || write_one (dir, w, err) < 0)
+          if (write_one (of, dir, &plan->w[i + 1], err) < 0 || write_one (of, dir, w, err) < 0)
             {
               explain_memsw (w, err);
               return -1;
@@ -308,6 +348,16 @@ write_plan (const struct hull_cgroup *cg, const struct hull_res_plan *plan, stru
       return -1;
     }
   return 0;
+}
+
+static int
+write_plan (const struct hull_cgroup *cg, const struct hull_res_plan *plan, struct undo_log *undo, hull_error_t *err)
+{
+  struct open_file of = OPEN_FILE_INIT;
+  int ret = write_plan_through (cg, plan, undo, &of, err);
+
+  open_file_close (&of);
+  return ret;
 }
 
 /* Plan LX's resources for the controllers in WANTED and write them into CG. */

@@ -72,5 +72,20 @@ hull_engine_rootfs_unmount (const struct hull_engine *e, const char *id, hull_er
       hull_error_free (err);
       return 0;
     }
-  return mounted ? hull_rootfs_unmount (target, err) : 0;
+  if (!mounted || hull_rootfs_unmount (target, err) == 0)
+    return 0;
+  /* A container that ends while rm removes it is torn down by its monitor too: EINVAL is the
+     other one's unmount having come between the check and ours. */
+  if ((*err)->errno_ == EINVAL)
+    {
+      hull_error_t again = NULL;
+      bool still = true;
+      if (is_mount_root (target, &still, &again) == 0 && !still)
+        {
+          hull_error_free (err);
+          return 0;
+        }
+      hull_error_free (&again);
+    }
+  return -1;
 }

@@ -308,7 +308,13 @@ do_new_fs (const struct hull_init_ctx *ctx, int root_fd, const struct hull_mount
 }
 
 /* /sys/fs/cgroup: the container's own group, bound from each hierarchy (v1/hybrid under a
-   tmpfs with one directory per hierarchy; v2 directly), read-only when asked. */
+   tmpfs with one directory per hierarchy; v2 directly), read-only when asked. On v1 the tree
+   is the one exception to building mounts detached: the binds go onto the attached tmpfs
+   (still out of the container's reach: nothing runs in it before the mounts are done), and
+   read-only, nosuid, nodev and noexec are then set on the whole tree at once, one syscall
+   instead of one per hierarchy. The tmpfs has nosuid, nodev and noexec from the start, so
+   it ends as before: those plus read-only when asked. */
+#define CGROUP_TREE_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 static int
 do_cgroup_tree (const struct hull_init_ctx *ctx, int root_fd, const struct hull_mount *m,
                 const struct hull_mount_opts *o, const char *what, hull_error_t *err)
@@ -348,7 +354,8 @@ do_cgroup_tree (const struct hull_init_ctx *ctx, int root_fd, const struct hull_
       sub = openat (top, h->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (sub < 0)
         return hull_error_sys (err, "%s: open `%s`", what, h->name);
-      if (clone_tree (AT_FDCWD, h->dir, false, what, &bind, err) < 0 || setattr (bind, false, attrs, 0, 0) < 0
+      if (clone_tree (AT_FDCWD, h->dir, false, what, &bind, err) < 0
+          || ((attrs & ~CGROUP_TREE_ATTRS) && setattr (bind, false, attrs & ~CGROUP_TREE_ATTRS, 0, 0) < 0)
           || attach (bind, sub, what, err) < 0)
         return hull_error (err, errno, "%s: bind cgroup `%s`", what, h->dir);
       /* co-mounted controllers ("cpu,cpuacct") are also reachable by each name, as on the host */
@@ -361,8 +368,8 @@ do_cgroup_tree (const struct hull_init_ctx *ctx, int root_fd, const struct hull_
               return hull_error_sys (err, "%s: symlink `%s`", what, n);
         }
     }
-  if (attrs & MOUNT_ATTR_RDONLY && setattr (top, false, MOUNT_ATTR_RDONLY, 0, 0) < 0)
-    return hull_error_sys (err, "%s: make read-only", what);
+  if ((attrs & CGROUP_TREE_ATTRS) && setattr (top, true, attrs & CGROUP_TREE_ATTRS, 0, 0) < 0)
+    return hull_error_sys (err, "%s: set mount attributes", what);
   return 0;
 }
 

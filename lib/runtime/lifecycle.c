@@ -43,7 +43,7 @@ hull_lifecycle_remove (int root_fd, const char *id, struct hull_cgroup *cg, cons
                        const char *bundle, json_t *annotations, const struct hull_log *log, hull_error_t *err)
 {
   /* Anything left in the group (no pid namespace, or a forked daemon) goes too. */
-  if (cg != NULL && (hull_cgroup_kill (cg, SIGKILL, err) < 0 || hull_cgroup_destroy (cg, err) < 0))
+  if (cg != NULL && hull_cgroup_remove (cg, err) < 0)
     return hull_error_wrap (err, "delete container `%s`", id);
   hull_lifecycle_hooks_warn (poststop, n, HULL_HOOK_POSTSTOP, id, bundle, 0, annotations, log);
   return hull_state_dir_remove (root_fd, id, err);
@@ -318,7 +318,7 @@ remove_half_created (int root_fd, int dir_fd, const char *id, hull_error_t *err)
     }
   else if (len > 0 && path[0] == '/' && hull_cgroup_open (path, &cg, err) < 0)
     return hull_error_wrap (err, "delete container `%s`", id);
-  if (cg != NULL && (hull_cgroup_kill (cg, SIGKILL, err) < 0 || hull_cgroup_destroy (cg, err) < 0))
+  if (cg != NULL && hull_cgroup_remove (cg, err) < 0)
     return hull_error_wrap (err, "delete container `%s`", id);
   return hull_state_dir_remove (root_fd, id, err);
 }

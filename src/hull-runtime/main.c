@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "cli.h"
 #include "linux/exe-guard.h"
@@ -79,6 +82,18 @@ enum
   OPT_ROOTLESS,
 };
 
+/* jansson seeds its hash tables from /dev/urandom (open, read, close) when the first object
+   is made; one getrandom does the same. On failure, or for a zero seed (jansson's "make your
+   own"), jansson is left to do it. */
+static void
+seed_json_hashes (void)
+{
+  size_t seed = 0;
+
+  if (getrandom (&seed, sizeof seed, GRND_NONBLOCK) == (ssize_t) sizeof seed && seed != 0)
+    json_object_seed (seed);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -100,6 +115,7 @@ main (int argc, char **argv)
   /* A hook that exits without reading its state must not kill us mid-create with SIGPIPE:
      writes fail with EPIPE instead. Children reset it before exec. */
   signal (SIGPIPE, SIG_IGN);
+  seed_json_hashes ();
   /* '+': stop at the command name; the command parses its own options. */
   while ((c = getopt_long (argc, argv, "+vh", opts, NULL)) != -1)
     {
