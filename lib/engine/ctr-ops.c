@@ -46,83 +46,43 @@ hull_engine_kill (const struct hull_engine *e, const struct hull_ctr *c, int sig
   return 0;
 }
 
-/* The record of ID as it really is, or 1 when it is gone. */
-static int
-current (const struct hull_engine *e, struct hull_db *db, const char *id, struct hull_ctr *out, hull_error_t *err)
+/* Until ID has ended (its exit code to *CODE, may be NULL), or DEADLINE_NS (0: none) has
+   passed: whether it ended. */
+static bool
+wait_end (const struct hull_engine *e, struct hull_db *db, const char *id, int64_t deadline_ns, int *code)
 {
-  if (hull_db_get (db, id, out, err) < 0)
+  while (!hull_engine_ended (e, db, id, code))
     {
-      /* a --rm container removed meanwhile has ended */
-      hull_error_free (err);
-      return 1;
-    }
-  hull_engine_reconcile (e, out);
-  return 0;
-}
-
-/* Until ID has ended, or DEADLINE_NS (0: none) has passed (then *ENDED false). */
-static int
-wait_end (const struct hull_engine *e, struct hull_db *db, const char *id, int64_t deadline_ns, bool *ended,
-          int *code, hull_error_t *err)
-{
-  for (;;)
-    {
-      struct hull_ctr c = { 0 };
-      int r = current (e, db, id, &c, err);
-      if (r < 0)
-        return -1;
-      if (r == 1 || c.state != HULL_CTR_RUNNING)
-        {
-          *ended = true;
-          if (code)
-            *code = r == 1 ? -1 : c.exit_code;
-          hull_ctr_clear (&c);
-          return 0;
-        }
-      hull_ctr_clear (&c);
       if (deadline_ns && hull_engine_now_ns () >= deadline_ns)
-        {
-          *ended = false;
-          return 0;
-        }
+        return false;
       pause_poll ();
     }
+  return true;
 }
 
-int
-hull_engine_wait (const struct hull_engine *e, const char *id, int *exit_code, hull_error_t *err)
+void
+hull_engine_wait (const struct hull_engine *e, struct hull_db *db, const char *id, int *exit_code)
 {
-  cleanup_db struct hull_db *db = NULL;
-  bool ended;
-
-  if (hull_engine_db (e, &db, err) < 0)
-    return -1;
-  return wait_end (e, db, id, 0, &ended, exit_code, err);
+  wait_end (e, db, id, 0, exit_code);
 }
 
-int
-hull_engine_stop (const struct hull_engine *e, const struct hull_ctr *c, int sig, unsigned timeout_s,
-                  hull_error_t *err)
+void
+hull_engine_stop (const struct hull_engine *e, struct hull_db *db, const struct hull_ctr *c, int sig,
+                  unsigned timeout_s)
 {
-  cleanup_db struct hull_db *db = NULL;
   hull_error_t kerr = NULL;
-  bool ended = false;
 
   if (c->state != HULL_CTR_RUNNING)
-    return 0;
-  if (hull_engine_db (e, &db, err) < 0)
-    return -1;
+    return;
   /* a failed signal (the container ended meanwhile) is no error: the wait tells */
   if (hull_container_kill (e->runtime_root, c->id, sig, false, &kerr) < 0)
     hull_error_free (&kerr);
-  if (wait_end (e, db, c->id, hull_engine_now_ns () + (int64_t) timeout_s * 1000000000, &ended, NULL, err) < 0)
-    return -1;
-  if (ended)
-    return 0;
+  if (wait_end (e, db, c->id, hull_engine_now_ns () + (int64_t) timeout_s * 1000000000, NULL))
+    return;
   hull_debug (e->log, "container %s: still running %us after signal %d; killing it", c->name, timeout_s, sig);
   if (hull_container_kill (e->runtime_root, c->id, SIGKILL, true, &kerr) < 0)
     hull_error_free (&kerr);
-  return wait_end (e, db, c->id, 0, &ended, NULL, err);
+  wait_end (e, db, c->id, 0, NULL);
 }
 
 int
@@ -158,9 +118,8 @@ hull_engine_remove (const struct hull_engine *e, const char *ref, bool force, hu
   bool moved = false;
   int r = -1;
 
-  if (hull_engine_db (e, &db, err) < 0 || hull_db_get (db, ref, &c, err) < 0)
+  if (hull_engine_db (e, &db, err) < 0 || hull_engine_get (e, db, ref, &c, err) < 0)
     return -1;
-  hull_engine_reconcile (e, &c);
   /* recorded running, but its monitor is gone and so is the container: no one else will
      record its end, so the record is claimed from running */
   if (c.state == HULL_CTR_EXITED && c.exit_code == -1)

@@ -134,6 +134,38 @@ hull_engine_ctr_dir (const struct hull_engine *e, const char *id, int *fd, hull_
   return 0;
 }
 
+int
+hull_engine_get (const struct hull_engine *e, struct hull_db *db, const char *ref, struct hull_ctr *out,
+                 hull_error_t *err)
+{
+  if (hull_db_get (db, ref, out, err) < 0)
+    return -1;
+  hull_engine_reconcile (e, out);
+  return 0;
+}
+
+bool
+hull_engine_ended (const struct hull_engine *e, struct hull_db *db, const char *id, int *code)
+{
+  struct hull_ctr c = { 0 };
+  hull_error_t err = NULL;
+  bool ended;
+
+  if (hull_engine_get (e, db, id, &c, &err) < 0)
+    {
+      /* a --rm container removed meanwhile has ended */
+      hull_error_free (&err);
+      if (code)
+        *code = -1;
+      return true;
+    }
+  ended = c.state != HULL_CTR_RUNNING;
+  if (ended && code)
+    *code = c.exit_code;
+  hull_ctr_clear (&c);
+  return ended;
+}
+
 bool
 hull_engine_monitor_alive (const struct hull_ctr *c)
 {

@@ -91,6 +91,12 @@ __attribute__ ((noreturn)) void hull_monitor_main (const struct hull_monitor_arg
    looked up in the runtime, and shown EXITED (exit code -1) when the container is no longer
    there or has stopped. C is changed in memory only. */
 void hull_engine_reconcile (const struct hull_engine *e, struct hull_ctr *c);
+/* REF's record (hull_db_get) as it really is (hull_engine_reconcile). */
+int hull_engine_get (const struct hull_engine *e, struct hull_db *db, const char *ref, struct hull_ctr *out,
+                     hull_error_t *err);
+/* Has ID ended? True also when its record is gone (a --rm container removed): then *CODE
+   (may be NULL) is -1, else the record's exit code. */
+bool hull_engine_ended (const struct hull_engine *e, struct hull_db *db, const char *id, int *code);
 /* Is C's monitor (pid and start time) still alive? */
 bool hull_engine_monitor_alive (const struct hull_ctr *c);
 
@@ -102,10 +108,10 @@ int hull_engine_start_failure_code (int errno_);
 int hull_engine_kill (const struct hull_engine *e, const struct hull_ctr *c, int sig, bool all, hull_error_t *err);
 /* Stop: SIG (the image's StopSignal, else SIGTERM) and, after TIMEOUT_S seconds, SIGKILL;
    returns once the container has ended. A stopped one is left alone. */
-int hull_engine_stop (const struct hull_engine *e, const struct hull_ctr *c, int sig, unsigned timeout_s,
-                      hull_error_t *err);
+void hull_engine_stop (const struct hull_engine *e, struct hull_db *db, const struct hull_ctr *c, int sig,
+                       unsigned timeout_s);
 /* Wait until the container has ended; *EXIT_CODE as the record has it. */
-int hull_engine_wait (const struct hull_engine *e, const char *id, int *exit_code, hull_error_t *err);
+void hull_engine_wait (const struct hull_engine *e, struct hull_db *db, const char *id, int *exit_code);
 /* Remove the container: refused while it runs unless FORCE (then it is killed first). Every
    step is one a killed monitor or an earlier rm may have done already. */
 int hull_engine_remove (const struct hull_engine *e, const char *id, bool force, hull_error_t *err);

@@ -41,12 +41,11 @@ static int
 get_ctr (struct hull_cli *g, struct hull_engine *e, struct hull_db *db, const char *ref, struct hull_ctr *c)
 {
   hull_error_t err = NULL;
-  if (hull_db_get (db, ref, c, &err) < 0)
+  if (hull_engine_get (e, db, ref, c, &err) < 0)
     {
       hull_cli_fail_err (g, &err);
       return ENGINE_FAILED;
     }
-  hull_engine_reconcile (e, c);
   return 0;
 }
 
@@ -62,7 +61,8 @@ stop_signal (const struct hull_ctr *c)
 }
 
 /* What a command does to one container (its record as it really is); -1 with *ERR. */
-typedef int (*ctr_fn) (struct hull_engine *e, const struct hull_ctr *c, void *arg, hull_error_t *err);
+typedef int (*ctr_fn) (struct hull_engine *e, struct hull_db *db, const struct hull_ctr *c, void *arg,
+                       hull_error_t *err);
 
 /* FN for each of the N containers named by REFS, the name printed after each one it did
    (PRINT); every one is tried, and the exit code is 125 if any failed. */
@@ -81,7 +81,7 @@ each_ctr (struct hull_cli *g, char **refs, int n, ctr_fn fn, void *arg, bool pri
       hull_error_t err = NULL;
       if (get_ctr (g, &e, db, refs[i], &ct) != 0)
         rc = ENGINE_FAILED;
-      else if (fn (&e, &ct, arg, &err) < 0)
+      else if (fn (&e, db, &ct, arg, &err) < 0)
         rc = hull_cli_fail_err (g, &err) ? ENGINE_FAILED : 0;
       else if (print)
         printf ("%s\n", refs[i]);
@@ -94,13 +94,14 @@ each_ctr (struct hull_cli *g, char **refs, int n, ctr_fn fn, void *arg, bool pri
 /* --- stop, kill ---------------------------------------------------------------------- */
 
 static int
-stop_one (struct hull_engine *e, const struct hull_ctr *c, void *arg, hull_error_t *err)
+stop_one (struct hull_engine *e, struct hull_db *db, const struct hull_ctr *c, void *arg, hull_error_t *err)
 {
-  return hull_engine_stop (e, c, stop_signal (c), *(unsigned *) arg, err);
+  hull_engine_stop (e, db, c, stop_signal (c), *(unsigned *) arg);
+  return 0;
 }
 
 static int
-kill_one (struct hull_engine *e, const struct hull_ctr *c, void *arg, hull_error_t *err)
+kill_one (struct hull_engine *e, struct hull_db *db, const struct hull_ctr *c, void *arg, hull_error_t *err)
 {
   return hull_engine_kill (e, c, *(int *) arg, false, err);
 }
@@ -211,11 +212,10 @@ cmd_rm (struct hull_cli *g, int argc, char **argv)
 }
 
 static int
-wait_one (struct hull_engine *e, const struct hull_ctr *c, void *arg, hull_error_t *err)
+wait_one (struct hull_engine *e, struct hull_db *db, const struct hull_ctr *c, void *arg, hull_error_t *err)
 {
   int code;
-  if (hull_engine_wait (e, c->id, &code, err) < 0)
-    return -1;
+  hull_engine_wait (e, db, c->id, &code);
   printf ("%d\n", code);
   return 0;
 }
@@ -244,19 +244,7 @@ static bool
 ended (void *arg)
 {
   struct follow *f = arg;
-  struct hull_ctr c = { 0 };
-  hull_error_t err = NULL;
-  bool done;
-
-  if (hull_db_get (f->db, f->id, &c, &err) < 0)
-    {
-      hull_error_free (&err);
-      return true;
-    }
-  hull_engine_reconcile (f->e, &c);
-  done = c.state != HULL_CTR_RUNNING;
-  hull_ctr_clear (&c);
-  return done;
+  return hull_engine_ended (f->e, f->db, f->id, NULL);
 }
 
 /* --since/--until: an RFC 3339 time is not read; a duration back from now, or seconds since

@@ -140,7 +140,7 @@ static int
 get_record (struct hull_engine *e, const char *ref, struct hull_ctr *c, hull_error_t *err)
 {
   cleanup_db struct hull_db *db = NULL;
-  return hull_engine_db (e, &db, err) < 0 ? -1 : hull_db_get (db, ref, c, err);
+  return hull_engine_db (e, &db, err) < 0 ? -1 : hull_engine_get (e, db, ref, c, err);
 }
 
 static int
@@ -156,7 +156,6 @@ start_one (struct hull_cli *g, struct hull_engine *e, const char *ref, bool atta
       hull_cli_fail_err (g, &err);
       return ENGINE_FAILED;
     }
-  hull_engine_reconcile (e, &c);
   if (c.state == HULL_CTR_RUNNING || c.state == HULL_CTR_REMOVING)
     {
       /* podman: starting a running container is not an error */
