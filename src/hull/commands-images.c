@@ -303,30 +303,43 @@ inspect_json (struct hull_store *s, const struct hull_image *im, hull_error_t *e
   return out;
 }
 
-/* ARG as a container, when the engine has records and one of them is ARG: its JSON, else NULL. */
-static json_t *
-inspect_container (struct hull_cli *g, const char *arg)
+/* The engine and its records, when it has any (engine.db exists): for inspect's containers. */
+static bool
+open_records (struct hull_cli *g, struct hull_engine *e, struct hull_db **db)
 {
   cleanup_free char *db_path = xasprintf ("%s/engine.db", g->store);
-  cleanup_db struct hull_db *db = NULL;
-  struct hull_engine e;
+  hull_error_t err = NULL;
+
+  if (access (db_path, F_OK) != 0)
+    return false;
+  if (hull_engine_init (e, g->store, g->run_root, &g->log, &err) < 0)
+    {
+      hull_error_free (&err);
+      return false;
+    }
+  if (hull_engine_db (e, db, &err) < 0)
+    {
+      hull_error_free (&err);
+      hull_engine_clear (e);
+      return false;
+    }
+  return true;
+}
+
+/* ARG as a container of the engine's (DB NULL: none): its JSON, else NULL. */
+static json_t *
+inspect_container (struct hull_engine *e, struct hull_db *db, const char *arg)
+{
   struct hull_ctr c = { 0 };
   hull_error_t err = NULL;
   json_t *j = NULL;
 
-  if (access (db_path, F_OK) != 0 || hull_engine_init (&e, g->store, g->run_root, &g->log, &err) < 0)
-    {
-      hull_error_free (&err);
-      return NULL;
-    }
-  if (hull_engine_db (&e, &db, &err) == 0 && hull_db_get (db, arg, &c, &err) == 0)
-    {
-      hull_engine_reconcile (&e, &c);
-      j = hull_cli_ctr_inspect (&e, &c);
-    }
+  if (db == NULL)
+    return NULL;
+  if (hull_engine_get (e, db, arg, &c, &err) == 0)
+    j = hull_cli_ctr_inspect (e, &c);
   hull_error_free (&err);
   hull_ctr_clear (&c);
-  hull_engine_clear (&e);
   return j;
 }
 
@@ -336,6 +349,9 @@ cmd_inspect (struct hull_cli *g, int argc, char **argv)
   cleanup_store struct hull_store *s = NULL;
   cleanup_json json_t *index = NULL, *out = json_array ();
   struct hull_image_list l = { 0 };
+  struct hull_db *db = NULL;
+  struct hull_engine e;
+  bool records;
   int rc = 0;
 
   if (is_help (argc, argv))
@@ -345,10 +361,11 @@ cmd_inspect (struct hull_cli *g, int argc, char **argv)
   if (open_images (g, &s, &index, &l) != 0)
     return 1;
   hull_store_unlock (s);
+  records = open_records (g, &e, &db);
   for (int a = 1; a < argc; a++)
     {
       hull_error_t err = NULL;
-      json_t *j = inspect_container (g, argv[a]);
+      json_t *j = inspect_container (&e, db, argv[a]);
       int i = j ? 0 : hull_images_find (&l, argv[a], &err);
       if (j == NULL && i >= 0)
         j = inspect_json (s, &l.v[i], &err);
@@ -360,6 +377,11 @@ cmd_inspect (struct hull_cli *g, int argc, char **argv)
   json_dumpf (out, stdout, JSON_INDENT (4));
   printf ("\n");
   hull_images_clear (&l);
+  if (records)
+    {
+      hull_db_close (db);
+      hull_engine_clear (&e);
+    }
   return rc;
 }
 
@@ -417,50 +439,51 @@ still_there (json_t *index, const struct hull_image_list *l, const char *id)
   return false;
 }
 
-/* The first container made from the image ID (its name into *NAME), if the engine has any. */
-static bool
-image_in_use (struct hull_cli *g, const char *id, char **name)
+/* Every container record, read once (none when the engine has no database); -1 when the
+   records cannot be read (the error printed). */
+static int
+container_records (struct hull_cli *g, struct hull_ctr **v, size_t *n)
 {
   cleanup_free char *db_path = xasprintf ("%s/engine.db", g->store);
   cleanup_db struct hull_db *db = NULL;
-  struct hull_ctr *v = NULL;
   hull_error_t err = NULL;
-  size_t n = 0;
-  bool used = false;
 
+  *v = NULL;
+  *n = 0;
   if (access (db_path, F_OK) != 0)
-    return false;
-  if (hull_db_open (db_path, &db, &err) < 0 || hull_db_list (db, &v, &n, &err) < 0)
+    return 0;
+  if (hull_db_open (db_path, &db, &err) < 0 || hull_db_list (db, v, n, &err) < 0)
     {
-      /* records that cannot be read could name the image: keep it */
-      hull_warn (&g->log, "rmi: the container records: %s", err->msg);
+      hull_cli_fail (g, "rmi: the container records (which could name the image): %s", err->msg);
       hull_error_free (&err);
-      *name = xstrdup ("(unknown: the records cannot be read)");
-      return true;
+      return -1;
     }
-  for (size_t i = 0; i < n && !used; i++)
-    if (v[i].image_id && strcmp (v[i].image_id, id) == 0)
-      {
-        used = true;
-        *name = xstrdup (v[i].name);
-      }
-  hull_ctr_list_free (v, n);
-  return used;
+  return 0;
 }
 
 /* An image that would go while a container still uses it (its layers are the container's
-   rootfs): refused, so the index is not written. */
+   rootfs): refused, so the index is not written. Records that cannot be read could name the
+   image, and refuse as well. */
 static int
 check_unused (struct hull_cli *g, json_t *index, const struct hull_image_list *l)
 {
-  for (size_t i = 0; i < l->n; i++)
+  struct hull_ctr *v;
+  size_t n;
+  int rc = 0;
+
+  if (container_records (g, &v, &n) < 0)
+    return 1;
+  for (size_t i = 0; i < l->n && rc == 0; i++)
     {
-      cleanup_free char *user = NULL;
-      if (!still_there (index, l, l->v[i].id) && image_in_use (g, l->v[i].id, &user))
-        return hull_cli_fail (g, "rmi: image %.12s is in use by container %s: remove the container first",
-                              l->v[i].id + 7, user);
+      if (still_there (index, l, l->v[i].id))
+        continue;
+      for (size_t j = 0; j < n && rc == 0; j++)
+        if (v[j].image_id && strcmp (v[j].image_id, l->v[i].id) == 0)
+          rc = hull_cli_fail (g, "rmi: image %.12s is in use by container %s: remove the container first",
+                              l->v[i].id + 7, v[j].name);
     }
-  return 0;
+  hull_ctr_list_free (v, n);
+  return rc;
 }
 
 int
