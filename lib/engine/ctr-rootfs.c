@@ -63,29 +63,21 @@ int
 hull_engine_rootfs_unmount (const struct hull_engine *e, const char *id, hull_error_t *err)
 {
   cleanup_free char *target = hull_engine_ctr_path (e, id, "rootfs");
-  bool mounted;
+  hull_error_t again = NULL;
+  bool mounted = true;
+  int r;
 
-  if (is_mount_root (target, &mounted, err) < 0)
-    {
-      if ((*err)->errno_ != ENOENT)
-        return -1;
-      hull_error_free (err);
-      return 0;
-    }
-  if (!mounted || hull_rootfs_unmount (target, err) == 0)
+  if (hull_rootfs_unmount (target, err) == 0)
     return 0;
-  /* A container that ends while rm removes it is torn down by its monitor too: EINVAL is the
-     other one's unmount having come between the check and ours. */
-  if ((*err)->errno_ == EINVAL)
+  /* A failure with nothing mounted there is nothing left to do: a copied rootfs, the
+     container's directory gone, or the monitor and an rm of a container that ended meanwhile
+     both tearing it down, the other first. */
+  r = is_mount_root (target, &mounted, &again);
+  if ((r == 0 && !mounted) || (r < 0 && again->errno_ == ENOENT))
     {
-      hull_error_t again = NULL;
-      bool still = true;
-      if (is_mount_root (target, &still, &again) == 0 && !still)
-        {
-          hull_error_free (err);
-          return 0;
-        }
-      hull_error_free (&again);
+      hull_error_free (err);
+      mounted = false;
     }
-  return -1;
+  hull_error_free (&again);
+  return mounted ? -1 : 0;
 }
