@@ -330,3 +330,22 @@ hull_format_utc (const struct timespec *ts, bool nanos, char buf[HULL_UTC_BUF])
     snprintf (buf, HULL_UTC_BUF, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", y, m, d, secs / 3600, secs / 60 % 60,
               secs % 60);
 }
+
+int
+hull_mkdir_p (const char *path, mode_t mode, const char *what, hull_error_t *err)
+{
+  cleanup_free char *p = xstrdup (path);
+
+  for (char *s = p + 1;; s++)
+    {
+      bool end = *s == '\0';
+      if (*s != '/' && !end)
+        continue;
+      *s = '\0';
+      if (mkdir (p, mode) < 0 && errno != EEXIST)
+        return hull_error_sys (err, "create %s `%s`", what, p);
+      if (end)
+        return 0;
+      *s = '/';
+    }
+}

@@ -46,6 +46,10 @@ int hull_write_file_at (int dirfd, const char *path, const char *data, size_t le
 int hull_write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                                hull_error_t *err);
 
+/* mkdir -p PATH: each missing directory made with MODE, existing ones kept. Errors read
+   "create WHAT `DIR`: cause". */
+int hull_mkdir_p (const char *path, mode_t mode, const char *what, hull_error_t *err);
+
 /* Remove a directory tree below dirfd (no symlink following). */
 int hull_rm_rf_at (int dirfd, const char *name, hull_error_t *err);
 

@@ -24,26 +24,6 @@ hull_engine_now_ns (void)
   return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* mkdir DIR (and its parents) with MODE, each missing one; an existing one is fine. */
-static int
-make_dirs (const char *dir, mode_t mode, hull_error_t *err)
-{
-  cleanup_free char *p = xstrdup (dir);
-
-  for (char *s = p + 1;; s++)
-    {
-      bool end = *s == '\0';
-      if (*s != '/' && !end)
-        continue;
-      *s = '\0';
-      if (mkdir (p, mode) < 0 && errno != EEXIST)
-        return hull_error_sys (err, "mkdir `%s`", p);
-      if (end)
-        return 0;
-      *s = '/';
-    }
-}
-
 static char *
 default_run_root (bool rootless, uid_t uid)
 {
@@ -87,7 +67,7 @@ hull_engine_init (struct hull_engine *e, const char *root, const char *run_root,
   e->runtime_root = xasprintf ("%s/runtime", e->run_root);
   e->init_path = find_init ();
   ctrs = xasprintf ("%s/containers", e->root);
-  if (make_dirs (ctrs, 0700, err) < 0 || make_dirs (e->runtime_root, 0700, err) < 0)
+  if (hull_mkdir_p (ctrs, 0700, "directory", err) < 0 || hull_mkdir_p (e->runtime_root, 0700, "directory", err) < 0)
     return -1;
   /* a run root someone else made (the /tmp fallback) must be ours alone */
   if (stat (e->run_root, &st) < 0)

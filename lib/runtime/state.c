@@ -43,19 +43,9 @@ hull_state_check_id (const char *id, hull_error_t *err)
 int
 hull_state_root_open (const char *root, int *fd, hull_error_t *err)
 {
-  /* mkdir -p, each level 0700 when we create it */
-  cleanup_free char *copy = xstrdup (root);
-  for (char *p = copy + 1; *p; p++)
-    {
-      if (*p != '/')
-        continue;
-      *p = '\0';
-      if (mkdir (copy, 0700) < 0 && errno != EEXIST)
-        return hull_error_sys (err, "create state directory `%s`", copy);
-      *p = '/';
-    }
-  if (mkdir (copy, 0700) < 0 && errno != EEXIST)
-    return hull_error_sys (err, "create state directory `%s`", copy);
+  /* each level 0700 when we create it */
+  if (hull_mkdir_p (root, 0700, "state directory", err) < 0)
+    return -1;
   *fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (*fd < 0)
     return hull_error_sys (err, "open state directory `%s`", root);
