@@ -21,10 +21,13 @@ BUILD=${BUILD:-build}
 export HULL_TEST_CACHE=${HULL_TEST_CACHE:-$repo/tests/fixtures/out}
 
 total_pass=0 total_fail=0 total_skip=0
+failures=() # "LABEL: what failed", repeated at the end, where a CI log's tail shows them
 
 abspath() { case $1 in /*) echo "$1" ;; *) echo "$repo/$1" ;; esac; }
 
 note() { printf '\n=== %s\n' "$*"; }
+
+failed() { failures+=("$*"); }
 
 add_counts() { # PASS FAIL SKIP LABEL
   total_pass=$((total_pass + $1)) total_fail=$((total_fail + $2)) total_skip=$((total_skip + $3))
@@ -54,9 +57,17 @@ unit_tests() {
   meson test -C "$dir" --no-rebuild --print-errorlogs
   local log=$dir/meson-logs/testlog.json
   if [ ! -s "$log" ]; then
+    failed "$label unit: no test log"
     add_counts 0 1 0 "$label unit (no test log)"
     return
   fi
+  local line
+  while IFS= read -r line; do failed "$label unit: $line"; done < <(jq -r '
+      .name as $n | (.stdout // "" | split("\n")) as $l
+      | ([$l[] | select(test("^not ok ")) | select(test("# (todo|TODO)") | not)]) as $bad
+      | if ($bad | length) > 0 then $bad[] | "\($n): \(.)"
+        elif (.result != "OK" and .result != "SKIP" and .result != "EXPECTEDFAIL")
+        then "\($n): \(.result)" else empty end' "$log")
   # per test binary: its TAP lines; a binary that failed without a 'not ok' line counts once
   counts=$(jq -r '
       (.stdout // "" | split("\n")) as $l
@@ -81,6 +92,12 @@ integration_tests() {
   [ -z "${BATS_FILTER:-}" ] || filter=(--filter "$BATS_FILTER")
   RUNTIME=$rt BUILD=$(abspath "$dir") bats --tap --timing --print-output-on-failure "${filter[@]}" \
     tests/integration </dev/null 2>&1 | tee "$tap"
+  # each failure with the first lines bats printed of it
+  local line
+  while IFS= read -r line; do failed "$label integration: $line"; done < <(awk '
+    /^not ok / && tolower($0) !~ /# todo/ { print; n = 12; next }
+    /^(ok|not ok) / { n = 0; next }
+    n > 0 && /^#/ { print "    " $0; n--; if (n == 0) print "    # ..." }' "$tap")
   # shellcheck disable=SC2046
   add_counts $(tap_counts "$tap") "$label integration ($rt)"
 }
@@ -91,6 +108,7 @@ pass() {
   local t0=$SECONDS
   note "$label: build in $dir"
   if ! build "$dir" "$@"; then
+    failed "$label: build"
     add_counts 0 1 0 "$label build"
     return
   fi
@@ -107,6 +125,7 @@ fi
 
 note "fixtures"
 if ! tests/fixtures/prepare.sh "$HULL_TEST_CACHE"; then
+  failed "fixtures"
   add_counts 0 1 0 "fixtures"
 fi
 
@@ -121,5 +140,9 @@ if [ "${SANITIZE:-0}" = 1 ]; then
 fi
 
 echo
+if [ "${#failures[@]}" -gt 0 ]; then
+  echo "=== failed:"
+  printf '  %s\n' "${failures[@]}"
+fi
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]
