@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 
 #define BUSY_TIMEOUT_MS 10000 /* how long one statement waits for another process's lock */
 #define BUSY_RETRIES 5        /* whole transactions retried after that (busy without the handler) */
+#define JOURNAL_RETRIES 100   /* tries at the WAL switch while other processes open the file too */
 
 struct hull_db
 {
@@ -109,6 +111,15 @@ exec_sql (struct hull_db *db, const char *sql)
   return sqlite3_exec (db->h, sql, NULL, NULL, NULL);
 }
 
+/* A short pause before retry ATTEMPT (from 0), 1 to 20 ms, different between processes so
+   that those that collided do not collide again. */
+static void
+busy_pause (int attempt)
+{
+  struct timespec pause = { 0, (long) ((getpid () * 7 + attempt * 13) % 20 + 1) * 1000000L };
+  nanosleep (&pause, NULL);
+}
+
 static int
 check_owner (struct hull_db *db, const char *ref, hull_error_t *err)
 {
@@ -147,9 +158,7 @@ in_txn (struct hull_db *db, bool write, const char *ref, const char *what, txn_f
         exec_sql (db, "ROLLBACK");
       if (*err != NULL)
         return -1;
-      /* a short pause that differs between processes, so retries do not collide again */
-      struct timespec pause = { 0, (long) (getpid () % 20 + 1) * 1000000L };
-      nanosleep (&pause, NULL);
+      busy_pause (attempt);
     }
   return -1;
 }
@@ -220,24 +229,51 @@ migrate_txn (struct hull_db *db, void *arg, hull_error_t *err)
   return exec_sql (db, set);
 }
 
+/* The journal mode SQL (a PRAGMA journal_mode) leaves the database in, into MODE. */
+static int
+journal_mode (struct hull_db *db, const char *sql, char mode[8])
+{
+  cleanup_stmt sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (db->h, sql, -1, &st, NULL);
+  const unsigned char *m;
+
+  if (rc != SQLITE_OK)
+    return rc;
+  rc = sqlite3_step (st);
+  if (rc != SQLITE_ROW)
+    return rc;
+  m = sqlite3_column_text (st, 0);
+  snprintf (mode, 8, "%s", m ? (const char *) m : "");
+  return SQLITE_OK;
+}
+
 /* WAL lets readers go on while one process writes; the mode is stored in the file, so only
-   the first open converts it. synchronous=NORMAL is safe with WAL (a power cut may lose the
-   last commits, never the database). */
+   the first open converts it. The switch needs the file to itself: when other processes open
+   a new database at the same moment (parallel `hull run`s on a new store), SQLite may report
+   it busy without waiting, or keep the old mode and say which; both are tried again, after a
+   pause. synchronous=NORMAL is safe with WAL (a power cut may lose the last commits, never
+   the database). */
 static int
 set_journal (struct hull_db *db, hull_error_t *err)
 {
+  char mode[8] = "";
   int rc = SQLITE_OK;
 
-  for (int attempt = 0; attempt <= BUSY_RETRIES; attempt++)
+  for (int attempt = 0; attempt < JOURNAL_RETRIES; attempt++)
     {
-      rc = exec_sql (db, "PRAGMA journal_mode = WAL");
-      if (!is_busy (rc))
+      rc = journal_mode (db, "PRAGMA journal_mode = WAL", mode);
+      if (rc == SQLITE_OK && strcmp (mode, "wal") == 0)
         break;
+      if (rc != SQLITE_OK && !is_busy (rc))
+        return db_fail (db, NULL, "set the WAL journal", err);
+      busy_pause (attempt);
     }
-  if (rc == SQLITE_OK)
-    rc = exec_sql (db, "PRAGMA synchronous = NORMAL");
   if (rc != SQLITE_OK)
     return db_fail (db, NULL, "set the WAL journal", err);
+  if (strcmp (mode, "wal") != 0)
+    return hull_error (err, 0, "database `%s`: set the WAL journal: the journal stayed `%s`", db->path, mode);
+  if ((rc = exec_sql (db, "PRAGMA synchronous = NORMAL")) != SQLITE_OK)
+    return db_fail (db, NULL, "set synchronous = NORMAL", err);
   return 0;
 }
 
@@ -263,7 +299,10 @@ hull_db_open (const char *path, struct hull_db **out, hull_error_t *err)
   sqlite3_busy_timeout (db->h, BUSY_TIMEOUT_MS);
   if (set_journal (db, err) < 0)
     return -1;
-  if ((rc = read_version (db, &version)) != SQLITE_OK)
+  for (int attempt = 0; (rc = read_version (db, &version)) != SQLITE_OK && is_busy (rc) && attempt < JOURNAL_RETRIES;
+       attempt++)
+    busy_pause (attempt);
+  if (rc != SQLITE_OK)
     return db_fail (db, NULL, "read the schema version", err);
   if (version != SCHEMA_VERSION && in_txn (db, true, NULL, "create or migrate the schema", migrate_txn, NULL, err) < 0)
     return -1;
