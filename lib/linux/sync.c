@@ -74,11 +74,19 @@ recv_msg (int fd, int flags, struct sync_msg *m, struct sync_fds *fds)
   } ctl;
   struct iovec iov = { .iov_base = m, .iov_len = sizeof *m - 1 };
   struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+  bool reset_seen = false;
   ssize_t r;
 
-  do
-    r = recvmsg (fd, &mh, flags | MSG_CMSG_CLOEXEC);
-  while (r < 0 && errno == EINTR);
+  /* A peer that exits before reading all we sent it (an init failing before its GO) makes
+     the kernel report ECONNRESET, once, ahead of the messages it sent before it went (its
+     ERROR among them): those come with the next read, or EOF when there are none. */
+  for (;;)
+    {
+      r = recvmsg (fd, &mh, flags | MSG_CMSG_CLOEXEC);
+      if (r >= 0 || !(errno == EINTR || (errno == ECONNRESET && !reset_seen)))
+        break;
+      reset_seen |= errno == ECONNRESET;
+    }
   if (r < 0)
     return r;
   take_fds (&mh, fds);

@@ -75,6 +75,31 @@ test_sync_peer_error (void)
   close (fds[0]);
 }
 
+/* A peer that sent its error and exited without reading what we had sent it: the kernel
+   reports ECONNRESET first; the error is what the receive must say. */
+static void
+test_sync_peer_error_unread (void)
+{
+  hull_error_t err = NULL, peer = NULL;
+  int fds[2];
+
+  if (hull_sync_pair (fds, &err) < 0)
+    abort ();
+  hull_error (&peer, EINVAL, "process.capabilities.bounding: unknown capability `CAP_BOGUS`");
+  if (hull_sync_send (fds[0], HULL_SYNC_GO, 0, NULL, &err) < 0) /* never read by the peer */
+    abort ();
+  hull_sync_send_error (fds[1], &peer);
+  close (fds[1]);
+  T_OK (hull_sync_expect (fds[0], HULL_SYNC_MOUNTS_DONE, NULL, &err) < 0 && err && strcmp (err->msg, peer->msg) == 0,
+        "sync: a peer that failed with our message unread: its error is received: %s", err ? err->msg : "(none)");
+  hull_error_free (&err);
+  T_OK (hull_sync_expect (fds[0], HULL_SYNC_MOUNTS_DONE, NULL, &err) < 0 && err && strstr (err->msg, "exited"),
+        "sync: then the end of the channel: %s", err ? err->msg : "(none)");
+  hull_error_free (&err);
+  hull_error_free (&peer);
+  close (fds[0]);
+}
+
 static bool
 fd_is (int fd, mode_t type)
 {
@@ -369,6 +394,7 @@ main (void)
   test_mount_opts ();
   test_mkpath ();
   test_sync_peer_error ();
+  test_sync_peer_error_unread ();
   test_sync_fds ();
   test_seccomp ();
   test_seccomp_cache ();
