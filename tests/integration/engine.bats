@@ -133,8 +133,9 @@ teardown() { engine_teardown; }
 }
 
 @test "engine: kill sends a signal; the exit code says which" {
-  run -0 hq run -d --name k busybox sh -c 'trap "exit 42" USR1; while :; do sleep 0.05; done'
-  sleep 0.3 # the trap set
+  run -0 hq run -d --name k busybox sh -c 'trap "exit 42" USR1; touch /tmp/trapped; while :; do sleep 0.05; done'
+  # the trap is set (a fixed sleep is not enough on a loaded machine)
+  for ((i = 0; i < HULL_WAIT * 20; i++)); do hull exec k test -e /tmp/trapped 2>/dev/null && break; sleep 0.05; done
   run -0 hull kill -s USR1 k
   [ "$output" = k ]
   run -0 hull wait k
@@ -168,7 +169,10 @@ teardown() { engine_teardown; }
   [ -n "$monitor" ] && [ "$monitor" -gt 1 ]
   [[ $(tr '\0' ' ' </proc/$monitor/cmdline) == *hull* ]] || fail "parent of the init: $(cat /proc/$monitor/cmdline)"
   kill -9 "$monitor"
-  sleep 0.2
+  for ((i = 0; i < HULL_WAIT * 20; i++)); do
+    [ "$(hull inspect mon | jq -r '.[0].State.MonitorAlive')" = false ] && break
+    sleep 0.05
+  done
   # the container runs on without its monitor; the engine says so
   kill -0 "$mpid"
   run -0 hull inspect mon
@@ -187,7 +191,10 @@ teardown() { engine_teardown; }
   kill -STOP "$monitor"
   kill -9 "$mpid"
   kill -9 "$monitor"
-  sleep 0.2
+  for ((i = 0; i < HULL_WAIT * 20; i++)); do
+    [ "$(hull ps -a --format json | jq -r '.[0].State')" = exited ] && break
+    sleep 0.05
+  done
   run -0 hull ps -a --format json
   [ "$(jq -r '.[0].State' <<<"$output")" = exited ] || fail "$output"
   run -0 hull rm gone

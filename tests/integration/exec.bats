@@ -158,10 +158,10 @@ EOF
 @test "exec: signals sent to a foreground exec reach the process" {
   run_detached
   # the runtime itself in the background (not the rt function's subshell), so it gets the signal
-  "$RUNTIME" --root "$ROOT" exec "$CID" sh -c 'trap "echo got-term; exit 3" TERM; while :; do sleep 0.05; done' \
+  "$RUNTIME" --root "$ROOT" exec "$CID" sh -c 'trap "echo got-term; exit 3" TERM; echo trapped; while :; do sleep 0.05; done' \
     </dev/null >"$BATS_TEST_TMPDIR/exec.out" 2>&1 3>&- &
   epid=$!
-  sleep 0.5
+  for ((i = 0; i < HULL_WAIT * 20; i++)); do grep -q trapped "$BATS_TEST_TMPDIR/exec.out" && break; sleep 0.05; done
   kill -TERM "$epid"
   status=0
   wait "$epid" || status=$?

@@ -42,7 +42,8 @@ frozen_report() {
   rt resume "$CID"
   [ "$(container_status)" = running ]
   [ "$(frozen_report "$pid")" = THAWED ]
-  sleep 0.3
+  local i
+  for ((i = 0; i < HULL_WAIT * 20; i++)); do [ "$(count)" != "$b" ] && break; sleep 0.05; done
   [ "$(count)" != "$b" ] || fail "the counter did not move after resume"
 }
 

@@ -215,8 +215,11 @@ mount_layers() {
     grep -q 'GET /v2/stall/x/blobs/' "$W/fake.log" 2>/dev/null && break
     sleep 0.05
   done
-  sleep 0.3
   # the layer's first bytes are in: its unpacking has begun, in a temp directory
+  for ((i = 0; i < HULL_WAIT * 20; i++)); do
+    ls -A "$STORE/layers/sha256" 2>/dev/null | grep -q '^\.tmp-' && break
+    sleep 0.05
+  done
   ls -A "$STORE/layers/sha256" | grep -q '^\.tmp-' || fail "no layer being unpacked: $(ls -A "$STORE/layers/sha256")"
   kill -9 "$pid"
   wait "$pid" || true
