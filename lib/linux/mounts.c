@@ -502,9 +502,15 @@ mask_path (const char *path, const char *label, int *empty_dir_fs, hull_error_t 
   if (S_ISDIR (st.st_mode))
     {
       static char *const params[] = { "size=0", "mode=0555", NULL };
-      if (*empty_dir_fs < 0 && new_fs ("tmpfs", "tmpfs", params, label, MOUNT_ATTR_RDONLY, "linux.maskedPaths",
-                                        empty_dir_fs, err) < 0)
-        return -1;
+      /* The first directory gets the new mount itself, the others clones of it: a mount
+         left detached costs an RCU grace period when its descriptor is closed, and an
+         attached one does not. */
+      if (*empty_dir_fs < 0)
+        {
+          if (new_fs ("tmpfs", "tmpfs", params, label, MOUNT_ATTR_RDONLY, "linux.maskedPaths", empty_dir_fs, err) < 0)
+            return -1;
+          return attach (*empty_dir_fs, target, path, err);
+        }
       if (clone_tree (*empty_dir_fs, "", false, "linux.maskedPaths", &mfd, err) < 0)
         return -1;
     }
