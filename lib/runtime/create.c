@@ -52,6 +52,8 @@ struct creation
   pid_t pid;
   unsigned long long start_time;
   bool run;            /* `run` rather than `create` */
+  bool start_sent;     /* run: START went with the second GO (see early_start) */
+  char *staged_state;  /* state.json written under another name, renamed once the init is ready */
   bool rootless;       /* run by an unprivileged user */
 };
 
@@ -111,6 +113,7 @@ creation_free (struct creation *c)
   hull_landlock_free (c->landlock);
   free (c->bundle);
   free (c->rootfs);
+  free (c->staged_state);
 }
 
 /* Everything that can be refused without touching the system. */
@@ -249,7 +252,7 @@ now_rfc3339 (void)
 }
 
 static int
-write_state (struct creation *c, hull_error_t *err)
+stage_state (struct creation *c, hull_error_t *err)
 {
   struct hull_state st = {
     .id = (char *) c->o->id,
@@ -263,7 +266,7 @@ write_state (struct creation *c, hull_error_t *err)
     .annotations = json_object_get (c->spec->raw, "annotations"),
     .hooks = json_object_get (c->spec->raw, "hooks"),
   };
-  int r = hull_state_write (c->dir_fd, &st, err);
+  int r = hull_state_stage (c->dir_fd, &st, &c->staged_state, err);
   free (st.created);
   return r;
 }
@@ -321,6 +324,15 @@ forward_terminal (struct creation *c, hull_error_t *err)
   return hull_console_take (c->sync[0], &c->console_fd, &c->pty_master, err);
 }
 
+/* A run whose caller has nothing to do between the init's READY and its START (no prestart
+   callback) sends START right behind the second GO: the init finds it queued when it is
+   ready, instead of waiting a round trip for it. */
+static bool
+early_start (const struct creation *c)
+{
+  return c->run && c->o->prestart == NULL;
+}
+
 /* The part of create shared with run: up to an init that waits for start. */
 static int
 build (struct creation *c, bool with_fifo, hull_error_t *err)
@@ -361,14 +373,26 @@ build (struct creation *c, bool with_fifo, hull_error_t *err)
   if (hull_sync_send_fds (c->sync[0], HULL_SYNC_GO, c->pid, c->cg_join.tasks_fds, c->cg_join.n_tasks, err) < 0)
     return -1;
   hull_cgroup_join_close (&c->cg_join);
+  /* Written while the init joins its cgroups and builds its mounts; state.json appears (by a
+     rename) only once the init is ready, so a runtime killed before then leaves a container
+     that is still `creating`. A failure removes the directory, the staged file with it. */
+  if (stage_state (c, err) < 0)
+    return -1;
   if (hull_sync_expect (c->sync[0], HULL_SYNC_MOUNTS_DONE, NULL, err) < 0)
     return -1;
   if (run_runtime_hooks (c, err) < 0)
     return -1;
-  if (hull_sync_send (c->sync[0], HULL_SYNC_GO, 0, NULL, err) < 0 || forward_terminal (c, err) < 0
-      || hull_sync_expect (c->sync[0], HULL_SYNC_READY, NULL, err) < 0)
+  if (hull_sync_send (c->sync[0], HULL_SYNC_GO, 0, NULL, err) < 0)
     return -1;
-  if (write_state (c, err) < 0)
+  if (early_start (c))
+    {
+      if (hull_sync_send (c->sync[0], HULL_SYNC_START, 0, NULL, err) < 0)
+        return -1;
+      c->start_sent = true;
+    }
+  if (forward_terminal (c, err) < 0 || hull_sync_expect (c->sync[0], HULL_SYNC_READY, NULL, err) < 0)
+    return -1;
+  if (hull_state_commit (c->dir_fd, c->staged_state, err) < 0)
     return -1;
   if (c->o->pid_file && hull_lifecycle_write_pid_file (c->o->pid_file, c->pid, err) < 0)
     return -1;
@@ -430,7 +454,7 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
   ret = build (&c, false, err);
   if (ret == 0 && o->prestart)
     ret = o->prestart (c.pid, o->prestart_arg, err);
-  if (ret == 0)
+  if (ret == 0 && !c.start_sent)
     ret = hull_sync_send (c.sync[0], HULL_SYNC_START, 0, NULL, err);
   if (ret == 0)
     {

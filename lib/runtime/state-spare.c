@@ -99,16 +99,25 @@ hull_state_spare_keep (int root_fd, const char *id)
   return renameat2 (root_fd, id, root_fd, SPARE_DIR, RENAME_NOREPLACE) == 0;
 }
 
+/* NAME's data written under a name nobody reads: the spare's kept inode when there is one,
+   else a new temporary file. *STAGED names it, for hull_state_file_commit. */
 int
-hull_state_file_write (int dir_fd, const char *name, const char *data, size_t len, hull_error_t *err)
+hull_state_file_stage (int dir_fd, const char *name, const char *data, size_t len, char **staged, hull_error_t *err)
 {
   cleanup_free char *spare = xasprintf (SPARE_PREFIX "%s", name);
   cleanup_close int fd = openat (dir_fd, spare, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 
   if (fd < 0)
-    return hull_write_file_atomic_at (dir_fd, name, data, len, 0600, err);
+    {
+      cleanup_free char *tmp = xasprintf (".%s.tmp-%d", name, (int) getpid ());
+      fd = openat (dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (fd < 0)
+        return hull_error_sys (err, "create `%s`", tmp);
+      free (spare);
+      spare = hull_steal_ptr (tmp);
+    }
   /* Overwritten, then cut to length, rather than truncated first: the block the file holds is
-     kept instead of freed and allocated again. Nobody reads the spare name meanwhile. */
+     kept instead of freed and allocated again. */
   if (hull_write_all (fd, data, len, spare, err) < 0)
     goto fail;
   if (ftruncate (fd, (off_t) len) < 0)
@@ -121,13 +130,31 @@ hull_state_file_write (int dir_fd, const char *name, const char *data, size_t le
       hull_error_sys (err, "close `%s`", spare);
       goto fail;
     }
-  if (renameat (dir_fd, spare, dir_fd, name) < 0)
-    {
-      hull_error_sys (err, "rename `%s` to `%s`", spare, name);
-      goto fail;
-    }
+  *staged = hull_steal_ptr (spare);
   return 0;
 fail:
   unlinkat (dir_fd, spare, 0);
   return -1;
+}
+
+int
+hull_state_file_commit (int dir_fd, const char *staged, const char *name, hull_error_t *err)
+{
+  if (renameat (dir_fd, staged, dir_fd, name) < 0)
+    {
+      hull_error_sys (err, "rename `%s` to `%s`", staged, name);
+      unlinkat (dir_fd, staged, 0);
+      return -1;
+    }
+  return 0;
+}
+
+int
+hull_state_file_write (int dir_fd, const char *name, const char *data, size_t len, hull_error_t *err)
+{
+  cleanup_free char *staged = NULL;
+
+  if (hull_state_file_stage (dir_fd, name, data, len, &staged, err) < 0)
+    return -1;
+  return hull_state_file_commit (dir_fd, staged, name, err);
 }

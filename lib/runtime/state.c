@@ -144,7 +144,7 @@ state_to_json (const struct hull_state *st)
 }
 
 int
-hull_state_write (int dir_fd, const struct hull_state *st, hull_error_t *err)
+hull_state_stage (int dir_fd, const struct hull_state *st, char **staged, hull_error_t *err)
 {
   json_t *o = state_to_json (st);
   cleanup_free char *text = NULL;
@@ -155,7 +155,23 @@ hull_state_write (int dir_fd, const struct hull_state *st, hull_error_t *err)
   json_decref (o);
   if (text == NULL)
     return hull_error (err, 0, "serialize state of container `%s`", st->id);
-  return hull_state_file_write (dir_fd, HULL_STATE_FILE, text, strlen (text), err);
+  return hull_state_file_stage (dir_fd, HULL_STATE_FILE, text, strlen (text), staged, err);
+}
+
+int
+hull_state_commit (int dir_fd, const char *staged, hull_error_t *err)
+{
+  return hull_state_file_commit (dir_fd, staged, HULL_STATE_FILE, err);
+}
+
+int
+hull_state_write (int dir_fd, const struct hull_state *st, hull_error_t *err)
+{
+  cleanup_free char *staged = NULL;
+
+  if (hull_state_stage (dir_fd, st, &staged, err) < 0)
+    return -1;
+  return hull_state_commit (dir_fd, staged, err);
 }
 
 static char *

@@ -71,8 +71,16 @@ int hull_state_spare_take (int root_fd, const char *id);
 bool hull_state_spare_keep (int root_fd, const char *id);
 /* NAME (state.json, cgroup.path) written atomically, into the inode a spare kept for it if any. */
 int hull_state_file_write (int dir_fd, const char *name, const char *data, size_t len, hull_error_t *err);
+/* The same in two steps: the data under a name nobody reads (*STAGED, allocated), then the
+   rename that makes it NAME. A staged file left behind goes with its directory. */
+int hull_state_file_stage (int dir_fd, const char *name, const char *data, size_t len, char **staged,
+                           hull_error_t *err);
+int hull_state_file_commit (int dir_fd, const char *staged, const char *name, hull_error_t *err);
 
 int hull_state_write (int dir_fd, const struct hull_state *st, hull_error_t *err);
+/* hull_state_write in two steps (see hull_state_file_stage): state.json appears at commit. */
+int hull_state_stage (int dir_fd, const struct hull_state *st, char **staged, hull_error_t *err);
+int hull_state_commit (int dir_fd, const char *staged, hull_error_t *err);
 /* Read state.json; *st is NULL (and 0 returned) when it is not written yet (creating). */
 int hull_state_read (int dir_fd, struct hull_state **st, hull_error_t *err);
 void hull_state_free (struct hull_state *st);
