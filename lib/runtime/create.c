@@ -52,7 +52,7 @@ struct creation
   pid_t pid;
   unsigned long long start_time;
   bool run;            /* `run` rather than `create` */
-  bool start_sent;     /* run: START went with the second GO (see early_start) */
+  bool start_sent;     /* run: START was sent ahead (see send_start_ahead) */
   char *staged_state;  /* state.json written under another name, renamed once the init is ready */
   bool rootless;       /* run by an unprivileged user */
 };
@@ -324,19 +324,50 @@ forward_terminal (struct creation *c, hull_error_t *err)
   return hull_console_take (c->sync[0], &c->console_fd, &c->pty_master, err);
 }
 
-/* A run whose caller has nothing to do between the init's READY and its START (no prestart
-   callback) sends START right behind the second GO: the init finds it queued when it is
-   ready, instead of waiting a round trip for it. */
+/* The init stops twice for the runtime: after its mounts (for the prestart and createRuntime
+   hooks, which the runtime runs), and once ready (for `start`, or a run's prestart callback).
+   When there is nothing to run at a stop, the message that ends it is sent ahead, with the
+   first GO: the init finds it queued instead of waiting a round trip for it. */
 static bool
-early_start (const struct creation *c)
+no_runtime_hooks (const struct creation *c)
 {
-  return c->run && c->o->prestart == NULL;
+  return c->spec->n_hooks[HULL_HOOK_PRESTART] == 0 && c->spec->n_hooks[HULL_HOOK_CREATE_RUNTIME] == 0;
+}
+
+/* START ahead, for a run with no prestart callback to call once the init is ready. */
+static int
+send_start_ahead (struct creation *c, hull_error_t *err)
+{
+  if (!c->run || c->o->prestart != NULL)
+    return 0;
+  if (hull_sync_send (c->sync[0], HULL_SYNC_START, 0, NULL, err) < 0)
+    return -1;
+  c->start_sent = true;
+  return 0;
+}
+
+/* The first GO, and what may be sent ahead with it (see no_runtime_hooks). */
+static int
+send_go (struct creation *c, bool *go2_sent, hull_error_t *err)
+{
+  /* GO carries the init's pid as the host sees it, for the state its hooks are given, and
+     the v1 tasks files it joins first. */
+  if (hull_sync_send_fds (c->sync[0], HULL_SYNC_GO, c->pid, c->cg_join.tasks_fds, c->cg_join.n_tasks, err) < 0)
+    return -1;
+  *go2_sent = no_runtime_hooks (c);
+  if (!*go2_sent)
+    return 0;
+  if (hull_sync_send (c->sync[0], HULL_SYNC_GO, 0, NULL, err) < 0)
+    return -1;
+  return send_start_ahead (c, err);
 }
 
 /* The part of create shared with run: up to an init that waits for start. */
 static int
 build (struct creation *c, bool with_fifo, hull_error_t *err)
 {
+  bool go2_sent = false;
+
   if (load_and_check (c, err) < 0)
     return -1;
   /* Before anything is made: a socket nobody listens on leaves nothing behind. */
@@ -368,9 +399,7 @@ build (struct creation *c, bool with_fifo, hull_error_t *err)
     return -1;
   if (hull_cgroup_join_open_v1 (c->cg, &c->cg_join, err) < 0)
     return -1;
-  /* GO carries the init's pid as the host sees it, for the state its hooks are given, and
-     the v1 tasks files it joins first. */
-  if (hull_sync_send_fds (c->sync[0], HULL_SYNC_GO, c->pid, c->cg_join.tasks_fds, c->cg_join.n_tasks, err) < 0)
+  if (send_go (c, &go2_sent, err) < 0)
     return -1;
   hull_cgroup_join_close (&c->cg_join);
   /* Written while the init joins its cgroups and builds its mounts; state.json appears (by a
@@ -380,16 +409,10 @@ build (struct creation *c, bool with_fifo, hull_error_t *err)
     return -1;
   if (hull_sync_expect (c->sync[0], HULL_SYNC_MOUNTS_DONE, NULL, err) < 0)
     return -1;
-  if (run_runtime_hooks (c, err) < 0)
+  if (!go2_sent
+      && (run_runtime_hooks (c, err) < 0 || hull_sync_send (c->sync[0], HULL_SYNC_GO, 0, NULL, err) < 0
+          || send_start_ahead (c, err) < 0))
     return -1;
-  if (hull_sync_send (c->sync[0], HULL_SYNC_GO, 0, NULL, err) < 0)
-    return -1;
-  if (early_start (c))
-    {
-      if (hull_sync_send (c->sync[0], HULL_SYNC_START, 0, NULL, err) < 0)
-        return -1;
-      c->start_sent = true;
-    }
   if (forward_terminal (c, err) < 0 || hull_sync_expect (c->sync[0], HULL_SYNC_READY, NULL, err) < 0)
     return -1;
   if (hull_state_commit (c->dir_fd, c->staged_state, err) < 0)
