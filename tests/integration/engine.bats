@@ -139,7 +139,8 @@ teardown() { engine_teardown; }
   run -0 hull kill -s USR1 k
   [ "$output" = k ]
   run -0 hull wait k
-  [ "$output" = 42 ]
+  [ "$output" = 42 ] || fail "wait said: $output" "record: $(hull inspect k | jq -c '.[0].State')" \
+    "log: $(hull logs k 2>&1 | tail -5)"
   run -0 hq run -d --name k9 busybox sleep 100
   run -0 hull kill k9
   run -0 hull wait k9
