@@ -177,7 +177,7 @@ hull_write_file_at (int dirfd, const char *path, const char *data, size_t len, h
 }
 
 int
-hull_write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+hull_write_file_staged_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode, char **tmp_out,
                            hull_error_t *err)
 {
   cleanup_free char *tmp = xasprintf (".%s.tmp-%d", name, (int) getpid ());
@@ -191,15 +191,28 @@ hull_write_file_atomic_at (int dirfd, const char *name, const char *data, size_t
       hull_error_sys (err, "close `%s`", tmp);
       goto fail;
     }
-  if (renameat (dirfd, tmp, dirfd, name) < 0)
-    {
-      hull_error_sys (err, "rename `%s` to `%s`", tmp, name);
-      goto fail;
-    }
+  *tmp_out = hull_steal_ptr (tmp);
   return 0;
 fail:
   unlinkat (dirfd, tmp, 0);
   return -1;
+}
+
+int
+hull_write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                           hull_error_t *err)
+{
+  cleanup_free char *tmp = NULL;
+
+  if (hull_write_file_staged_at (dirfd, name, data, len, mode, &tmp, err) < 0)
+    return -1;
+  if (renameat (dirfd, tmp, dirfd, name) < 0)
+    {
+      hull_error_sys (err, "rename `%s` to `%s`", tmp, name);
+      unlinkat (dirfd, tmp, 0);
+      return -1;
+    }
+  return 0;
 }
 
 static int

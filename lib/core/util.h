@@ -45,6 +45,9 @@ int hull_write_file_at (int dirfd, const char *path, const char *data, size_t le
 /* Write a file atomically: a temp file in the same directory, then rename over NAME. */
 int hull_write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                                hull_error_t *err);
+/* Its first step alone: the temp file, written and closed; *TMP_OUT (allocated) names it. */
+int hull_write_file_staged_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode, char **tmp_out,
+                               hull_error_t *err);
 
 /* mkdir -p PATH: each missing directory made with MODE, existing ones kept. Errors read
    "create WHAT `DIR`: cause". */

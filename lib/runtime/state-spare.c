@@ -108,16 +108,9 @@ hull_state_file_stage (int dir_fd, const char *name, const char *data, size_t le
   cleanup_close int fd = openat (dir_fd, spare, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 
   if (fd < 0)
-    {
-      cleanup_free char *tmp = xasprintf (".%s.tmp-%d", name, (int) getpid ());
-      fd = openat (dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-      if (fd < 0)
-        return hull_error_sys (err, "create `%s`", tmp);
-      free (spare);
-      spare = hull_steal_ptr (tmp);
-    }
+    return hull_write_file_staged_at (dir_fd, name, data, len, 0600, staged, err);
   /* Overwritten, then cut to length, rather than truncated first: the block the file holds is
-     kept instead of freed and allocated again. */
+     kept instead of freed and allocated again. Nobody reads the spare name meanwhile. */
   if (hull_write_all (fd, data, len, spare, err) < 0)
     goto fail;
   if (ftruncate (fd, (off_t) len) < 0)
