@@ -52,7 +52,6 @@ struct creation
   pid_t pid;
   unsigned long long start_time;
   bool run;            /* `run` rather than `create` */
-  bool start_sent;     /* run: START was sent ahead (see send_start_ahead) */
   char *staged_state;  /* state.json written under another name, renamed once the init is ready */
   bool rootless;       /* run by an unprivileged user */
 };
@@ -326,47 +325,32 @@ forward_terminal (struct creation *c, hull_error_t *err)
 
 /* The init stops twice for the runtime: after its mounts (for the prestart and createRuntime
    hooks, which the runtime runs), and once ready (for `start`, or a run's prestart callback).
-   When there is nothing to run at a stop, the message that ends it is sent ahead, with the
-   first GO: the init finds it queued instead of waiting a round trip for it. */
+   When there is nothing to run at a stop, the message that ends it is sent ahead (the second
+   GO with the first, START with the second): the init finds it queued instead of waiting a
+   round trip for it. */
 static bool
 no_runtime_hooks (const struct creation *c)
 {
   return c->spec->n_hooks[HULL_HOOK_PRESTART] == 0 && c->spec->n_hooks[HULL_HOOK_CREATE_RUNTIME] == 0;
 }
 
-/* START ahead, for a run with no prestart callback to call once the init is ready. */
+/* The second GO, which ends the stop after the mounts; for a run with no prestart callback
+   to call once the init is ready, START right behind it. */
 static int
-send_start_ahead (struct creation *c, hull_error_t *err)
+send_go2 (struct creation *c, hull_error_t *err)
 {
-  if (!c->run || c->o->prestart != NULL)
-    return 0;
-  if (hull_sync_send (c->sync[0], HULL_SYNC_START, 0, NULL, err) < 0)
-    return -1;
-  c->start_sent = true;
-  return 0;
-}
-
-/* The first GO, and what may be sent ahead with it (see no_runtime_hooks). */
-static int
-send_go (struct creation *c, bool *go2_sent, hull_error_t *err)
-{
-  /* GO carries the init's pid as the host sees it, for the state its hooks are given, and
-     the v1 tasks files it joins first. */
-  if (hull_sync_send_fds (c->sync[0], HULL_SYNC_GO, c->pid, c->cg_join.tasks_fds, c->cg_join.n_tasks, err) < 0)
-    return -1;
-  *go2_sent = no_runtime_hooks (c);
-  if (!*go2_sent)
-    return 0;
   if (hull_sync_send (c->sync[0], HULL_SYNC_GO, 0, NULL, err) < 0)
     return -1;
-  return send_start_ahead (c, err);
+  if (c->run && c->o->prestart == NULL)
+    return hull_sync_send (c->sync[0], HULL_SYNC_START, 0, NULL, err);
+  return 0;
 }
 
 /* The part of create shared with run: up to an init that waits for start. */
 static int
 build (struct creation *c, bool with_fifo, hull_error_t *err)
 {
-  bool go2_sent = false;
+  bool go2_ahead;
 
   if (load_and_check (c, err) < 0)
     return -1;
@@ -399,7 +383,12 @@ build (struct creation *c, bool with_fifo, hull_error_t *err)
     return -1;
   if (hull_cgroup_join_open_v1 (c->cg, &c->cg_join, err) < 0)
     return -1;
-  if (send_go (c, &go2_sent, err) < 0)
+  /* GO carries the init's pid as the host sees it, for the state its hooks are given, and
+     the v1 tasks files it joins first. */
+  if (hull_sync_send_fds (c->sync[0], HULL_SYNC_GO, c->pid, c->cg_join.tasks_fds, c->cg_join.n_tasks, err) < 0)
+    return -1;
+  go2_ahead = no_runtime_hooks (c);
+  if (go2_ahead && send_go2 (c, err) < 0)
     return -1;
   hull_cgroup_join_close (&c->cg_join);
   /* Written while the init joins its cgroups and builds its mounts; state.json appears (by a
@@ -409,9 +398,7 @@ build (struct creation *c, bool with_fifo, hull_error_t *err)
     return -1;
   if (hull_sync_expect (c->sync[0], HULL_SYNC_MOUNTS_DONE, NULL, err) < 0)
     return -1;
-  if (!go2_sent
-      && (run_runtime_hooks (c, err) < 0 || hull_sync_send (c->sync[0], HULL_SYNC_GO, 0, NULL, err) < 0
-          || send_start_ahead (c, err) < 0))
+  if (!go2_ahead && (run_runtime_hooks (c, err) < 0 || send_go2 (c, err) < 0))
     return -1;
   if (forward_terminal (c, err) < 0 || hull_sync_expect (c->sync[0], HULL_SYNC_READY, NULL, err) < 0)
     return -1;
@@ -475,9 +462,8 @@ hull_container_run (const struct hull_create_opts *o, int *exit_status, hull_err
   if (!o->detach)
     hull_signals_block_forwarded (&set, &old);
   ret = build (&c, false, err);
-  if (ret == 0 && o->prestart)
-    ret = o->prestart (c.pid, o->prestart_arg, err);
-  if (ret == 0 && !c.start_sent)
+  /* Without a prestart callback, START went with the second GO (send_go2). */
+  if (ret == 0 && o->prestart && (ret = o->prestart (c.pid, o->prestart_arg, err)) == 0)
     ret = hull_sync_send (c.sync[0], HULL_SYNC_START, 0, NULL, err);
   if (ret == 0)
     {
