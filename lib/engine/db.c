@@ -229,12 +229,12 @@ migrate_txn (struct hull_db *db, void *arg, hull_error_t *err)
   return exec_sql (db, set);
 }
 
-/* The journal mode SQL (a PRAGMA journal_mode) leaves the database in, into MODE. */
+/* Ask for WAL; the journal mode the database is left in goes to MODE. */
 static int
-journal_mode (struct hull_db *db, const char *sql, char mode[8])
+switch_to_wal (struct hull_db *db, char mode[8])
 {
   cleanup_stmt sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2 (db->h, sql, -1, &st, NULL);
+  int rc = sqlite3_prepare_v2 (db->h, "PRAGMA journal_mode = WAL", -1, &st, NULL);
   const unsigned char *m;
 
   if (rc != SQLITE_OK)
@@ -261,7 +261,7 @@ set_journal (struct hull_db *db, hull_error_t *err)
 
   for (int attempt = 0; attempt < JOURNAL_RETRIES; attempt++)
     {
-      rc = journal_mode (db, "PRAGMA journal_mode = WAL", mode);
+      rc = switch_to_wal (db, mode);
       if (rc == SQLITE_OK && strcmp (mode, "wal") == 0)
         break;
       if (rc != SQLITE_OK && !is_busy (rc))
